@@ -1,0 +1,16 @@
+/* unit.h - each check_<module>.c registers its Check suite with NV_UNIT_SUITE. */
+#ifndef NV_UNIT_H
+#define NV_UNIT_H
+
+#include <check.h>
+
+typedef Suite *(*nv_suite_fn)(void);
+void nv_unit_register(nv_suite_fn fn);
+
+#define NV_UNIT_SUITE(fn) \
+	__attribute__((constructor)) static void register_##fn(void) { nv_unit_register(fn); }
+
+/* Directory holding test data (tests/unit is the runner's working dir). */
+#define NV_TESTDATA "../"
+
+#endif
