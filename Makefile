@@ -46,7 +46,8 @@ UNIT := $(BUILD)/check_nvgrect
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay_%)
 
-.PHONY: all deps check check-unit check-scripts san install fuzz bench demo clean lint
+
+.PHONY: all deps check check-unit check-scripts san san-check install fuzz bench demo clean lint
 all: $(BIN) nvgrect
 
 nvgrect: $(BIN)
@@ -89,7 +90,9 @@ CHECK_SCRIPTS = $(sort $(wildcard tests/*/check-*.sh))
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT) $(REPLAY_BINS)
-	$(Q)$(MAKE) --no-print-directory check-scripts check-unit
+	$(Q)$(MAKE) --no-print-directory check-scripts
+	$(Q)$(MAKE) --no-print-directory san-check
+	$(Q)$(MAKE) --no-print-directory check-unit
 
 check-scripts:
 	$(Q)fail=0; for t in $(CHECK_SCRIPTS); do \
@@ -102,10 +105,18 @@ check-scripts:
 check-unit: $(UNIT)
 	$(Q)cd tests/unit && NVGRECT=$(abspath $(BIN)) $(abspath $(UNIT))
 
+# ASan+UBSan: the unit tests and the golden (file-based) tests, in build-san/.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-san:
-	$(Q)$(MAKE) --no-print-directory BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all build-san/check_nvgrect
-	$(Q)$(MAKE) --no-print-directory BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" NV_SAN=1 check-unit
+SAN_MAKE = $(MAKE) --no-print-directory BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
+GOLDEN_SCRIPTS = $(sort $(wildcard tests/golden/check-*.sh))
+san-check:
+	$(Q)$(SAN_MAKE) build-san/nvgrect build-san/check_nvgrect
+	$(Q)echo "== sanitizers: golden tests"; \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(MAKE) --no-print-directory BUILD=build-san CHECK_SCRIPTS="$(GOLDEN_SCRIPTS)" check-scripts
+	$(Q)echo "== sanitizers: unit tests"; \
+	ASAN_OPTIONS=detect_leaks=1 $(SAN_MAKE) check-unit
+san: deps san-check
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nvgrect/suites \
