@@ -14,8 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pcap/pcap.h>
+
 #include "nvgrect/dut.h"
 #include "nvgrect/err.h"
+#include "nvgrect/result.h"
 
 #define NV_ARP_FRAME_LEN 60         /* 42 bytes of ARP, padded to the Ethernet minimum */
 #define NV_ARP_NVGRE_MAX 160
@@ -63,5 +66,64 @@ size_t nv_arp_nvgre_request(uint8_t *out, size_t cap, const struct nv_arp_tunnel
 bool nv_arp_nvgre_is_reply_from(const uint8_t *frame, uint32_t caplen,
 				const struct nv_addr *spa, uint8_t sha[6],
 				uint32_t *key);
+
+/* ---- the interface: one libpcap handle captures and injects ------------ */
+
+#define NV_LIVE_SNAPLEN 65535
+#define NV_LIVE_BUFFER_DEFAULT_KIB (8u * 1024u)
+#define NV_LIVE_FILTER_MAX 1024
+
+struct nv_live_cfg {
+	const char *iface;
+	unsigned buffer_kib;        /* kernel capture buffer; 0 = default */
+	const char *filter;         /* BPF text; NULL = every inbound frame */
+	bool hold_gre;              /* hold the raw GRE sockets (nv_live_gre_hold) */
+};
+
+struct nv_live {
+	pcap_t *pc;
+	int fd;                     /* selectable fd of pc */
+	int gre[2];
+	uint8_t mac[6];             /* the interface's own */
+	char iface[NV_IFNAME_MAX];
+	uint64_t sent, sent_bytes, send_errors, send_retries;
+	uint64_t received;          /* frames handed to callbacks */
+	bool broken;                /* pcap_breakloop seen */
+};
+
+typedef void (*nv_live_rx_fn)(void *arg, uint64_t ts_us, const uint8_t *data,
+			      uint32_t caplen, uint32_t len);
+
+/*
+ * Open the capture (inbound only, immediate delivery, non-blocking) and the
+ * raw GRE sockets. Needs CAP_NET_RAW: call before dropping privileges.
+ */
+int nv_live_open(struct nv_live *lv, const struct nv_live_cfg *cfg,
+		 struct nv_err *err);
+/*
+ * Wait up to timeout_ms (0: just drain) for frames and hand each to fn.
+ * Returns early after a signal (EINTR or pcap_breakloop). Returns the
+ * number of frames handled or -1.
+ */
+int nv_live_wait(struct nv_live *lv, int timeout_ms, nv_live_rx_fn fn, void *arg,
+		 struct nv_err *err);
+/*
+ * Inject one frame. ENOBUFS/EAGAIN are retried (at most NV_LIVE_RETRIES
+ * times, 100 us apart), a short write is an error, not a send.
+ */
+#define NV_LIVE_RETRIES 100
+int nv_live_send(struct nv_live *lv, const uint8_t *frame, uint32_t len,
+		 struct nv_err *err);
+/* Kernel counters: received by filter, dropped (buffer full), ifdropped. */
+int nv_live_stats(struct nv_live *lv, struct nv_capture_stats *st,
+		  struct nv_err *err);
+void nv_live_close(struct nv_live *lv);
+
+/* BPF text for a run: ARP plus IP to the tester's PA and to spoofed sources. */
+int nv_live_filter_text(const struct nv_dut *dut, const struct nv_addr *extra,
+			int nextra, char *buf, size_t len);
+
+/* Monotonic microseconds. */
+uint64_t nv_live_now_us(void);
 
 #endif
