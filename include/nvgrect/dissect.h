@@ -27,6 +27,7 @@ enum nv_layer {
 	NV_L_NONE = 0, NV_L_ETH, NV_L_VLAN, NV_L_IP4, NV_L_IP6, NV_L_GRE,
 	NV_L_IETH, NV_L_IVLAN, NV_L_IARP, NV_L_IIP4, NV_L_IIP6,
 	NV_L_ICMP, NV_L_ICMP6, NV_L_UDP, NV_L_TCP, NV_L_QUOTE,
+	NV_L_ARP,               /* underlay ARP (outer) */
 };
 
 /* One IP header's facts (outer, inner, or quoted). */
@@ -90,6 +91,16 @@ struct nv_quote {
 	bool has_tag;
 	struct nv_tag tag;
 	bool truncated;             /* quote ended inside a header */
+	/* added */
+	bool malformed;             /* a quoted header contradicted itself */
+	const char *finding;        /* "quote.gre_truncated", ... (NULL if none) */
+	bool from_gre;              /* quote starts at the GRE header (MS-NVGREE) */
+	uint16_t gre_off;           /* offset of the GRE header inside the quote */
+	uint16_t key_off;           /* offset of the key inside the quote (has_key) */
+	int invlan;                 /* quoted inner 802.1Q tags */
+	uint16_t iethertype;
+	bool has_echo;              /* quoted inner ICMP/ICMPv6 echo request */
+	uint16_t echo_id, echo_seq;
 };
 
 /* A full dissection. Layers absent from the frame have present = false. */
@@ -125,14 +136,29 @@ struct nv_pkt {
 	uint8_t icmp_type, icmp_code;
 	int icmp_family;            /* AF_INET for ICMP, AF_INET6 for ICMPv6 */
 	struct nv_quote quote;
+	/* added */
+	bool cut_by_capture;        /* truncation came from caplen < len */
+	bool inner_icmp_error;      /* ICMP error inside NVGRE quoting the inner
+				       datagram (the tenant's own stack answered) */
+	uint16_t gre_off;           /* offset of the GRE header in the frame */
+	uint16_t key_off;           /* offset of the GRE key (gre.has_key) */
+	uint32_t depth;             /* tags + encapsulations seen */
 };
 
 /* Dissect one frame (DLT_EN10MB). Never reads past caplen; never fails. */
 void nv_dissect_frame(const uint8_t *data, uint32_t caplen, uint32_t len,
 		      struct nv_pkt *out);
-/* Parse an ICMP error's quoted datagram (starts at the quoted IP header). */
+/*
+ * Parse an ICMP error's quoted datagram (starts at the quoted IP header;
+ * family is a hint, the version nibble decides). qlen must already be
+ * clamped to the RFC 4884 length when the ICMP header gives one.
+ */
 void nv_dissect_quote(const uint8_t *q, size_t qlen, int family,
 		      struct nv_quote *out);
+/* Same for a quote starting at the GRE header (MS-NVGREE UNREACHABLE). */
+void nv_dissect_quote_gre(const uint8_t *q, size_t qlen, struct nv_quote *out);
+/* "truncated", "malformed", "ok". */
+const char *nv_status_name(enum nv_status s);
 /* True for GRE with K=1 and protocol 0x6558. */
 bool nv_dissect_is_nvgre(const struct nv_pkt *p);
 const char *nv_layer_name(enum nv_layer l);
