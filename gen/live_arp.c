@@ -68,20 +68,37 @@ static uint8_t *eth_hdr(uint8_t *p, const uint8_t dst[6], const uint8_t src[6],
 	return put16(p, type);
 }
 
+static uint8_t *arp_msg(uint8_t *p, uint16_t op, const uint8_t sha[6],
+			const uint8_t spa[4], const uint8_t tha[6], const uint8_t tpa[4])
+{
+	p = put16(p, ARP_HTYPE_ETHER);
+	p = put16(p, ETHERTYPE_IPV4);
+	*p++ = ARP_HLEN_ETHER;
+	*p++ = ARP_PLEN_IPV4;
+	p = put16(p, op);
+	p = put(p, sha, ETH_ALEN_);
+	p = put(p, spa, 4);
+	p = put(p, tha, ETH_ALEN_);
+	return put(p, tpa, 4);
+}
+
 static uint8_t *arp_body(uint8_t *p, const uint8_t sha[6], const uint8_t spa[4],
 			 const uint8_t tpa[4])
 {
 	static const uint8_t zero[ETH_ALEN_];
 
-	p = put16(p, ARP_HTYPE_ETHER);
-	p = put16(p, ETHERTYPE_IPV4);
-	*p++ = ARP_HLEN_ETHER;
-	*p++ = ARP_PLEN_IPV4;
-	p = put16(p, ARP_OP_REQUEST);
-	p = put(p, sha, ETH_ALEN_);
-	p = put(p, spa, 4);
-	p = put(p, zero, ETH_ALEN_);
-	return put(p, tpa, 4);
+	return arp_msg(p, ARP_OP_REQUEST, sha, spa, zero, tpa);
+}
+
+size_t nv_arp_reply(uint8_t out[NV_ARP_FRAME_LEN], const uint8_t mac[6],
+		    const uint8_t tpa[4], const uint8_t sha[6], const uint8_t spa[4])
+{
+	uint8_t *p;
+
+	memset(out, 0, NV_ARP_FRAME_LEN);
+	p = eth_hdr(out, sha, mac, ETHERTYPE_ARP);
+	arp_msg(p, ARP_OP_REPLY, mac, tpa, sha, spa);
+	return NV_ARP_FRAME_LEN;
 }
 
 size_t nv_arp_request(uint8_t out[NV_ARP_FRAME_LEN], const uint8_t smac[6],
@@ -124,6 +141,28 @@ static bool arp_reply_body(struct nv_cur *c, const uint8_t spa[4], uint8_t sha[6
 		return false;
 	memcpy(sha, mac, ETH_ALEN_);
 	return true;
+}
+
+bool nv_arp_is_request_for(const uint8_t *frame, uint32_t caplen,
+			   const uint8_t tpa[4], uint8_t sha[6], uint8_t spa[4])
+{
+	struct nv_cur c;
+	uint16_t type, htype, ptype, op;
+	uint8_t hlen, plen, tha[ETH_ALEN_], ip[4];
+
+	nv_cur_init(&c, frame, caplen);
+	if (!eth_type(&c, &type) || type != ETHERTYPE_ARP)
+		return false;
+	if (!nv_get_be16(&c, &htype) || !nv_get_be16(&c, &ptype) ||
+	    !nv_get_u8(&c, &hlen) || !nv_get_u8(&c, &plen) || !nv_get_be16(&c, &op))
+		return false;
+	if (htype != ARP_HTYPE_ETHER || ptype != ETHERTYPE_IPV4 ||
+	    hlen != ARP_HLEN_ETHER || plen != ARP_PLEN_IPV4 || op != ARP_OP_REQUEST)
+		return false;
+	if (!nv_get_bytes(&c, sha, ETH_ALEN_) || !nv_get_bytes(&c, spa, 4) ||
+	    !nv_get_bytes(&c, tha, ETH_ALEN_) || !nv_get_bytes(&c, ip, 4))
+		return false;
+	return memcmp(ip, tpa, 4) == 0;
 }
 
 bool nv_arp_is_reply_from(const uint8_t *frame, uint32_t caplen,

@@ -1,5 +1,6 @@
 /* live_sock.c - the interface's MAC and the GRE socket held for a run. */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -81,4 +82,27 @@ void nv_live_gre_release(int fds[2])
 			close(fds[i]);
 		fds[i] = -1;
 	}
+}
+
+bool nv_live_iface_has_addr(const char *ifname, const struct nv_addr *a)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs) < 0)
+		return false;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		const struct sockaddr *sa = i->ifa_addr;
+
+		if (!sa || strcmp(i->ifa_name, ifname) != 0 || sa->sa_family != a->family)
+			continue;
+		if (sa->sa_family == AF_INET)
+			found = !memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+					a->a, 4);
+		else if (sa->sa_family == AF_INET6)
+			found = !memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+					a->a, 16);
+	}
+	freeifaddrs(ifs);
+	return found;
 }

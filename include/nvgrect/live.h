@@ -16,8 +16,10 @@
 
 #include <pcap/pcap.h>
 
+#include "nvgrect/craft.h"
 #include "nvgrect/dut.h"
 #include "nvgrect/err.h"
+#include "nvgrect/pcapio.h"
 #include "nvgrect/result.h"
 
 #define NV_ARP_FRAME_LEN 60         /* 42 bytes of ARP, padded to the Ethernet minimum */
@@ -44,6 +46,15 @@ size_t nv_arp_request(uint8_t out[NV_ARP_FRAME_LEN], const uint8_t smac[6],
 /* Is this frame an ARP reply from spa? Copies the sender MAC. */
 bool nv_arp_is_reply_from(const uint8_t *frame, uint32_t caplen,
 			  const uint8_t spa[4], uint8_t sha[6]);
+
+/* Is this an ARP request for tpa? Copies the asker's MAC and address. */
+bool nv_arp_is_request_for(const uint8_t *frame, uint32_t caplen,
+			   const uint8_t tpa[4], uint8_t sha[6], uint8_t spa[4]);
+/* The reply: tpa is at mac, to the asker (sha, spa). Returns the length. */
+size_t nv_arp_reply(uint8_t out[NV_ARP_FRAME_LEN], const uint8_t mac[6],
+		    const uint8_t tpa[4], const uint8_t sha[6], const uint8_t spa[4]);
+/* Does the interface carry this address (getifaddrs)? */
+bool nv_live_iface_has_addr(const char *ifname, const struct nv_addr *a);
 
 /*
  * An ARP request carried in NVGRE (IPv4 or IPv6 outer): outer from the
@@ -125,5 +136,52 @@ int nv_live_filter_text(const struct nv_dut *dut, const struct nv_addr *extra,
 
 /* Monotonic microseconds. */
 uint64_t nv_live_now_us(void);
+
+/* ---- a run: resolve, then send paced while capturing -------------------- */
+
+#define NV_LIVE_RATE_DEFAULT 10000u     /* frames/s cap on top of the plan's pacing */
+#define NV_LIVE_TIMEOUT_DEFAULT_MS 2000u
+
+/* What the run reports to its caller (the verifier adapter lives in cli/). */
+struct nv_live_hooks {
+	/* A probe frame went out (first fragment carries the plan entry). */
+	void (*sent)(void *arg, const struct nv_planned *pl, int frag, uint64_t ts_us,
+		     const uint8_t *frame, uint32_t len);
+	/* A frame came in (every frame the capture filter let through). */
+	void (*frame)(void *arg, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
+		      uint32_t len);
+	void *arg;
+};
+
+struct nv_live_run {
+	struct nv_live *lv;
+	struct nv_dut *dut;             /* resolved MACs are written into it */
+	const struct nv_plan *plan;
+	struct nv_pcap_writer *probes_w;    /* probes.pcapng (may be NULL) */
+	struct nv_pcap_writer *capture_w;   /* capture.pcapng (may be NULL) */
+	struct nv_live_hooks hooks;
+	uint32_t rate_pps;              /* 0 = NV_LIVE_RATE_DEFAULT */
+	uint32_t timeout_ms;            /* after the last probe; 0 = default */
+	bool answer_arp;                /* answer ARP for tester.pa ourselves */
+	bool progress;                  /* per-case progress on stderr (a TTY) */
+	int verbose;
+	FILE *log;                      /* -v lines; NULL = stderr */
+
+	/* filled in */
+	uint8_t tester_mac[6];
+	uint32_t frames_sent;           /* plan entries sent */
+	int signo;                      /* the signal that stopped the run, 0 */
+	uint64_t t_start_us, t_end_us;  /* wall clock */
+	int vm_unresolved;              /* tenants whose vm_mac stayed a placeholder */
+};
+
+/*
+ * Resolve dut.mac (ARP on the underlay) and every tenant's vm_mac "auto"
+ * (ARP in NVGRE, rfc7637 first, then draft00). DUT not answering ARP:
+ * NV_EXIT_INCONCLUSIVE. A VM not answering is a warning, not an error.
+ */
+int nv_live_resolve(struct nv_live_run *r, struct nv_err *err);
+/* Send the plan paced and capture until timeout_ms after the last probe. */
+int nv_live_run_plan(struct nv_live_run *r, struct nv_err *err);
 
 #endif

@@ -1,0 +1,378 @@
+/*
+ * live_run.c - a live run in one thread: resolve MACs, then send the plan
+ * at its t_offset_us (capped by a rate), draining the capture between
+ * sends, and keep capturing until the timeout after the last probe.
+ * A caught signal ends every wait at once; the caller writes what it has.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nvgrect/live.h"
+#include "nvgrect/sig.h"
+
+#define US_PER_S 1000000ull
+#define US_PER_MS 1000ull
+#define NS_PER_US 1000ull
+#define SLICE_MS 100                /* longest poll: bounds the reaction to a signal */
+#define ARP_TRIES 3
+#define ARP_WAIT_MS 400
+#define VM_ARP_WAIT_MS 500
+
+static const uint8_t placeholder_vm[6] = NV_MAC_AUTO_VM;
+
+struct rx_state {
+	struct nv_live_run *r;
+	bool want_dut, got_dut;
+	bool want_vm[NV_TENANT_MAX];
+	int nwant;
+	bool failed;
+	struct nv_err err;              /* first error inside the callback */
+};
+
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * US_PER_S + (uint64_t)ts.tv_nsec / NS_PER_US;
+}
+
+static FILE *logf_(const struct nv_live_run *r)
+{
+	return r->log ? r->log : stderr;
+}
+
+static void answer_arp(struct rx_state *s, const uint8_t *d, uint32_t caplen)
+{
+	struct nv_live_run *r = s->r;
+	uint8_t sha[6], spa[4], out[NV_ARP_FRAME_LEN];
+
+	if (!r->answer_arp || r->dut->tester.pa.family != AF_INET ||
+	    !nv_arp_is_request_for(d, caplen, r->dut->tester.pa.a, sha, spa))
+		return;
+	nv_arp_reply(out, r->tester_mac, r->dut->tester.pa.a, sha, spa);
+	if (nv_live_send(r->lv, out, sizeof out, &s->err) < 0)
+		s->failed = true;
+}
+
+static void resolve_seen(struct rx_state *s, const uint8_t *d, uint32_t caplen)
+{
+	struct nv_dut *dut = s->r->dut;
+	uint8_t mac[6];
+	uint32_t key;
+
+	if (s->want_dut && !s->got_dut &&
+	    nv_arp_is_reply_from(d, caplen, dut->dut.pa.a, mac)) {
+		memcpy(dut->dut.mac.a, mac, 6);
+		s->got_dut = true;
+	}
+	for (int i = 0; s->nwant > 0 && i < dut->ntenants; i++) {
+		struct nv_tenant *t = &dut->tenants[i];
+
+		if (!s->want_vm[i] || !nv_arp_nvgre_is_reply_from(d, caplen, &t->vm_ca, mac, &key))
+			continue;
+		memcpy(t->vm_mac.a, mac, 6);
+		t->vm_mac.is_auto = false;
+		s->want_vm[i] = false;
+		s->nwant--;
+		if (s->r->verbose) {
+			char m[24];
+
+			fprintf(logf_(s->r), "nvgrect run: tenant %s: vm_mac %s (reply key 0x%08x)\n",
+				t->name, nv_mac_str(mac, m, sizeof m), key);
+		}
+	}
+}
+
+static void on_rx(void *arg, uint64_t ts, const uint8_t *d, uint32_t caplen, uint32_t len)
+{
+	struct rx_state *s = arg;
+	struct nv_live_run *r = s->r;
+
+	if (r->capture_w && !s->failed &&
+	    nv_pcapio_write(r->capture_w, ts, d, caplen, len, NULL, &s->err) < 0)
+		s->failed = true;
+	if (r->hooks.frame)
+		r->hooks.frame(r->hooks.arg, ts, d, caplen, len);
+	answer_arp(s, d, caplen);
+	resolve_seen(s, d, caplen);
+}
+
+/* Capture until the monotonic deadline, a signal, or done(s). */
+static int wait_until(struct rx_state *s, uint64_t deadline,
+		      bool (*done)(const struct rx_state *), struct nv_err *err)
+{
+	for (;;) {
+		uint64_t now = nv_live_now_us();
+		uint64_t left_ms;
+
+		if (nv_sig_caught() || (done && done(s)))
+			return 0;
+		left_ms = now >= deadline ? 0 : (deadline - now + US_PER_MS - 1) / US_PER_MS;
+		if (nv_live_wait(s->r->lv, (int)(left_ms < SLICE_MS ? left_ms : SLICE_MS),
+				 on_rx, s, err) < 0)
+			return -1;
+		if (s->failed) {
+			*err = s->err;
+			return -1;
+		}
+		if (now >= deadline)
+			return 0;
+	}
+}
+
+static bool dut_done(const struct rx_state *s)
+{
+	return s->got_dut;
+}
+
+static bool vms_done(const struct rx_state *s)
+{
+	return s->nwant == 0;
+}
+
+static int resolve_dut(struct rx_state *s, struct nv_err *err)
+{
+	struct nv_live_run *r = s->r;
+	uint8_t f[NV_ARP_FRAME_LEN];
+	char pa[64];
+
+	if (!r->dut->dut.mac.is_auto)
+		return 0;
+	nv_addr_str(&r->dut->dut.pa, pa, sizeof pa);
+	if (r->dut->dut.pa.family != AF_INET || r->dut->tester.pa.family != AF_INET)
+		return nv_errc(err, NV_EXIT_USAGE,
+			       "dut.mac: auto needs IPv4 provider addresses; give dut.mac for %s", pa);
+	s->want_dut = true;
+	nv_arp_request(f, r->tester_mac, r->dut->tester.pa.a, r->dut->dut.pa.a);
+	for (int i = 0; i < ARP_TRIES && !s->got_dut && !nv_sig_caught(); i++) {
+		if (nv_live_send(r->lv, f, sizeof f, err) < 0 ||
+		    wait_until(s, nv_live_now_us() + ARP_WAIT_MS * US_PER_MS, dut_done, err) < 0)
+			return -1;
+	}
+	s->want_dut = false;
+	if (!s->got_dut && !nv_sig_caught())
+		return nv_errc(err, NV_EXIT_INCONCLUSIVE,
+			       "DUT unreachable: no ARP reply from %s on %s", pa, r->lv->iface);
+	return 0;
+}
+
+static void tunnel_for(const struct nv_live_run *r, const struct nv_tenant *t,
+		       uint32_t key, struct nv_arp_tunnel *tu)
+{
+	static const uint8_t tenant_tester[6] = NV_MAC_AUTO_TENANT_TESTER;
+
+	memset(tu, 0, sizeof *tu);
+	memcpy(tu->outer_src_mac, r->tester_mac, 6);
+	memcpy(tu->outer_dst_mac, r->dut->dut.mac.a, 6);
+	tu->outer_src = r->dut->tester.pa;
+	tu->outer_dst = r->dut->dut.pa;
+	tu->key = key;
+	memcpy(tu->inner_src_mac, t->tester_mac.is_auto ? tenant_tester : t->tester_mac.a, 6);
+	tu->inner_spa = t->tester_ca;
+	tu->inner_tpa = t->vm_ca;
+}
+
+/* One round: an ARP in NVGRE, in one layout, for every VM still unknown. */
+static int vm_round(struct rx_state *s, const struct nv_layout *l, struct nv_err *err)
+{
+	struct nv_live_run *r = s->r;
+	uint8_t f[NV_ARP_NVGRE_MAX];
+
+	for (int i = 0; i < r->dut->ntenants; i++) {
+		const struct nv_tenant *t = &r->dut->tenants[i];
+		struct nv_arp_tunnel tu;
+		uint32_t key;
+		size_t n;
+
+		if (!s->want_vm[i] || nv_key_encode(l, t->vsid, 0, &key, NULL) < 0)
+			continue;
+		tunnel_for(r, t, key, &tu);
+		n = nv_arp_nvgre_request(f, sizeof f, &tu);
+		if (n && nv_live_send(r->lv, f, (uint32_t)n, err) < 0)
+			return -1;
+	}
+	return wait_until(s, nv_live_now_us() + VM_ARP_WAIT_MS * US_PER_MS, vms_done, err);
+}
+
+static int resolve_vms(struct rx_state *s, struct nv_err *err)
+{
+	struct nv_live_run *r = s->r;
+
+	for (int i = 0; i < r->dut->ntenants; i++) {
+		const struct nv_tenant *t = &r->dut->tenants[i];
+
+		s->want_vm[i] = t->vm_mac.is_auto && t->vm_ca.family == AF_INET &&
+				t->tester_ca.family == AF_INET;
+		s->nwant += s->want_vm[i];
+	}
+	for (int l = 0; l < nv_key_builtin_count() && s->nwant && !nv_sig_caught(); l++)
+		if (vm_round(s, nv_key_builtin(l), err) < 0)
+			return -1;
+	for (int i = 0; i < r->dut->ntenants; i++) {
+		struct nv_tenant *t = &r->dut->tenants[i];
+
+		if (!t->vm_mac.is_auto)
+			continue;
+		memcpy(t->vm_mac.a, placeholder_vm, 6);
+		r->vm_unresolved++;
+		fprintf(logf_(r), "nvgrect run: warning: tenant %s: no inner ARP reply from the VM "
+			"in any layout; probes go to placeholder MAC 02:00:5e:00:00:03\n", t->name);
+	}
+	return 0;
+}
+
+int nv_live_resolve(struct nv_live_run *r, struct nv_err *err)
+{
+	struct rx_state *s = calloc(1, sizeof *s);
+	int rc;
+
+	if (!s)
+		return nv_errf(err, "out of memory");
+	s->r = r;
+	memcpy(r->tester_mac, r->lv->mac, 6);
+	if (!r->dut->tester.mac.is_auto)
+		memcpy(r->tester_mac, r->dut->tester.mac.a, 6);
+	rc = resolve_dut(s, err);
+	if (rc == 0)
+		rc = resolve_vms(s, err);
+	free(s);
+	return rc;
+}
+
+/* ---- sending the plan --------------------------------------------------- */
+
+struct sender {
+	struct rx_state rx;
+	struct nv_craft_env env;
+	struct nv_frame frames[NV_FRAG_MAX];
+	uint64_t t0;                    /* monotonic start */
+	uint64_t last;                  /* monotonic time of the last send */
+	uint64_t gap_us;                /* 1 / rate */
+	int ncases, case_no;
+	uint32_t cur_case;
+};
+
+static uint32_t case_key(const struct nv_planned *pl)
+{
+	return (uint32_t)pl->suite_idx << 16 | pl->case_idx;
+}
+
+static int count_cases(const struct nv_plan *plan)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < plan->n; i++)
+		if (i == 0 || case_key(&plan->p[i]) != case_key(&plan->p[i - 1]))
+			n++;
+	return n;
+}
+
+static void progress(struct sender *sd, const struct nv_planned *pl)
+{
+	struct nv_live_run *r = sd->rx.r;
+
+	if (sd->case_no && case_key(pl) == sd->cur_case)
+		return;
+	sd->cur_case = case_key(pl);
+	sd->case_no++;
+	if (r->progress)
+		fprintf(stderr, "\r\033[K[%*d/%d] %s %.60s", sd->ncases >= 10 ? 2 : 1,
+			sd->case_no, sd->ncases, pl->kase->id, pl->kase->title);
+	else if (r->verbose)
+		fprintf(logf_(r), "nvgrect run: [%d/%d] %s\n", sd->case_no, sd->ncases,
+			pl->kase->id);
+}
+
+static int send_probe(struct sender *sd, const struct nv_planned *pl, struct nv_err *err)
+{
+	struct nv_live_run *r = sd->rx.r;
+	int n = 0;
+
+	if (nv_craft_frames(&sd->env, pl, sd->frames, NV_FRAG_MAX, &n, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct nv_frame *f = &sd->frames[i];
+		uint64_t ts = wall_us();
+
+		if (nv_live_send(r->lv, f->data, f->len, err) < 0)
+			return -1;
+		if (r->probes_w && nv_pcapio_write(r->probes_w, ts, f->data, f->len, f->len,
+						   i == 0 ? pl->comment : NULL, err) < 0)
+			return -1;
+		if (r->hooks.sent)
+			r->hooks.sent(r->hooks.arg, pl, i, ts, f->data, f->len);
+	}
+	sd->last = nv_live_now_us();
+	r->frames_sent++;
+	return 0;
+}
+
+static uint64_t due_at(const struct sender *sd, const struct nv_planned *pl, uint32_t i)
+{
+	uint64_t due = sd->t0 + pl->t_offset_us;
+
+	if (i > 0 && due < sd->last + sd->gap_us)
+		due = sd->last + sd->gap_us;
+	return due;
+}
+
+static int send_all(struct sender *sd, struct nv_err *err)
+{
+	const struct nv_plan *plan = sd->rx.r->plan;
+
+	for (uint32_t i = 0; i < plan->n && !nv_sig_caught(); i++) {
+		const struct nv_planned *pl = &plan->p[i];
+		uint64_t due = due_at(sd, pl, i);
+
+		progress(sd, pl);
+		/* Drain what came in even when already late: a burst must not starve it. */
+		if (wait_until(&sd->rx, due, NULL, err) < 0)
+			return -1;
+		if (nv_sig_caught())
+			break;
+		if (send_probe(sd, pl, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void setup_sender(struct sender *sd, struct nv_live_run *r)
+{
+	uint32_t rate = r->rate_pps ? r->rate_pps : NV_LIVE_RATE_DEFAULT;
+
+	sd->rx.r = r;
+	nv_craft_env_init(&sd->env, r->dut, r->plan->run_id);
+	memcpy(sd->env.tester_mac, r->tester_mac, 6);
+	memcpy(sd->env.dut_mac, r->dut->dut.mac.a, 6);
+	sd->gap_us = US_PER_S / rate;
+	sd->ncases = count_cases(r->plan);
+}
+
+int nv_live_run_plan(struct nv_live_run *r, struct nv_err *err)
+{
+	struct sender *sd = calloc(1, sizeof *sd);
+	uint32_t tmo = r->timeout_ms ? r->timeout_ms : NV_LIVE_TIMEOUT_DEFAULT_MS;
+	int rc;
+
+	if (!sd)
+		return nv_errf(err, "out of memory");
+	setup_sender(sd, r);
+	r->t_start_us = wall_us();
+	sd->t0 = nv_live_now_us();
+	rc = send_all(sd, err);
+	if (rc == 0 && !nv_sig_caught())
+		rc = wait_until(&sd->rx, nv_live_now_us() + tmo * US_PER_MS, NULL, err);
+	if (rc == 0) /* what arrived while we were finishing */
+		rc = nv_live_wait(r->lv, 0, on_rx, &sd->rx, err) < 0 ? -1 : 0;
+	if (r->progress && sd->case_no)
+		fprintf(stderr, "\r\033[K");
+	r->t_end_us = wall_us();
+	r->signo = nv_sig_caught();
+	free(sd);
+	return rc;
+}
