@@ -130,6 +130,7 @@ struct nv_probe {
 
 	uint32_t count;                    /* frames; default 1 (list: per value) */
 	uint32_t gap_ms;                   /* pacing between frames of this probe */
+	int tenant_line, tenant_col;       /* where tenant: was written (0 = absent) */
 };
 
 struct nv_expect {
@@ -138,6 +139,7 @@ struct nv_expect {
 	bool rate_limit_ok;                /* a missing ICMP is "rate-limited" */
 	char tenant[NV_NAME_MAX];          /* optional: delivered into this tenant */
 	int line, col;
+	int tenant_line, tenant_col;       /* where tenant: was written (0 = absent) */
 };
 
 struct nv_case {
