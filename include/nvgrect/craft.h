@@ -72,8 +72,72 @@ struct nv_craft_env {
 	uint32_t run_id;
 };
 
+/*
+ * Placeholder MACs for files, where nothing is resolved: a DUT-file "auto"
+ * becomes one of these (02:00:5e:00:00:0N, locally administered), so a
+ * vendor sees at a glance which address to rewrite before replaying.
+ */
+#define NV_MAC_AUTO_TESTER { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 }
+#define NV_MAC_AUTO_DUT { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x02 }
+#define NV_MAC_AUTO_VM { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x03 }
+#define NV_MAC_AUTO_TENANT_TESTER { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x04 }
+
+/* Ethertype of the inner frame for `payload: raw` without `ethertype:`
+ * (IEEE 802 local experimental 1). */
+#define NV_RAW_ETHERTYPE 0x88b5
+
+/* Fill env from the DUT file; "auto" MACs become the placeholders above. */
+void nv_craft_env_init(struct nv_craft_env *env, const struct nv_dut *dut,
+		       uint32_t run_id);
+
+/*
+ * The documentation DUT used when `gen` has no --dut: tester 192.0.2.1,
+ * DUT 192.0.2.2, tenant blue VSID 5001 (198.51.100.1 -> .2), tenant red
+ * VSID 5002 (198.51.100.1 -> .3); MACs auto.
+ */
+void nv_craft_doc_dut(struct nv_dut *dut);
+
 /* Build the wire frame(s) of one planned probe: 1, or n fragments. */
 int nv_craft_frames(const struct nv_craft_env *env, const struct nv_planned *pl,
 		    struct nv_frame *out, int max, int *nout, struct nv_err *err);
+
+/*
+ * Where the per-frame fields sit in a crafted (unfragmented) frame, so a
+ * stream can patch a template instead of rebuilding it. Offsets are from
+ * the start of the frame; 0 means "not present".
+ */
+struct nv_frame_map {
+	uint16_t outer_l3;      /* outer IPv4/IPv6 header */
+	bool outer_v6;
+	uint16_t gre;           /* GRE header */
+	uint16_t key_off;      /* the 4-byte key (K=1) */
+	uint16_t csum_off;     /* the GRE checksum field (C=1) */
+	uint16_t inner_l3;      /* inner IPv4/IPv6 header */
+	uint16_t inner_l4;      /* inner ICMP/ICMPv6/UDP header */
+	uint8_t inner_l4_proto; /* 1, 58, 17 or 0 */
+	uint16_t nonce;         /* the 16-byte probe tag nonce */
+};
+/* Locate the fields of a frame built by nv_craft_frames (bounded parse). */
+int nv_craft_map(const uint8_t *frame, uint32_t len, struct nv_frame_map *m,
+		 struct nv_err *err);
+
+/*
+ * The inner flow a probe's frames carry (addresses after defaults from the
+ * tenant, L4 protocol, ports; ICMP uses its echo id as both ports), for
+ * `flowid: hash`. tenant may be NULL (bare VSID): the first tenant's or the
+ * documentation CAs are used.
+ */
+int nv_craft_inner_flow(const struct nv_dut *dut, const struct nv_tenant *tenant,
+			const struct nv_probe *p, struct nv_addr *src,
+			struct nv_addr *dst, uint8_t *proto, uint16_t *sport,
+			uint16_t *dport, struct nv_err *err);
+
+/* Seeded PRNG used for `flowid: random` and run ids (splitmix64). */
+uint64_t nv_plan_mix64(uint64_t x);
+/* FlowID for `flowid: hash`: FNV-1a of the inner 5-tuple folded to 8 bits. */
+uint32_t nv_plan_flow_hash(const struct nv_addr *src, const struct nv_addr *dst,
+			   uint8_t proto, uint16_t sport, uint16_t dport);
+/* The human label of an expectation list ("rejected", "delivered|silent"). */
+const char *nv_plan_expect_str(const struct nv_case *c, char *buf, unsigned len);
 
 #endif
