@@ -1,0 +1,212 @@
+/*
+ * escape.c - one escaper per output format. Strings reaching a report may
+ * come from a packet, a YAML file or the DUT, so none of them is trusted:
+ * bad UTF-8 is replaced, control characters never reach the output raw.
+ */
+#include <string.h>
+
+#include "rpt.h"
+
+#define UTF8_REPLACEMENT "\xef\xbf\xbd"   /* U+FFFD */
+#define ASCII_DEL 0x7f
+#define C1_FIRST 0x80u
+#define C1_LAST 0x9fu
+#define UNICODE_MAX 0x10ffffu
+#define SURROGATE_FIRST 0xd800u
+#define SURROGATE_LAST 0xdfffu
+
+static int cont(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+int nv_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	static const uint32_t min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	unsigned char c = s[0];
+	int len;
+	uint32_t v;
+
+	if (n == 0)
+		return 0;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		len = 2; v = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3; v = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4; v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)len > n)
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if (!cont(s[i]))
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min_cp[len] || v > UNICODE_MAX ||
+	    (v >= SURROGATE_FIRST && v <= SURROGATE_LAST))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static bool is_ctrl(uint32_t cp)
+{
+	return cp < 0x20 || cp == ASCII_DEL || (cp >= C1_FIRST && cp <= C1_LAST);
+}
+
+void nv_esc_json_n(FILE *f, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	uint32_t cp;
+
+	fputc('"', f);
+	while (i < n && s[i]) {
+		int l = nv_utf8_next(s + i, n - i, &cp);
+
+		if (l == 0) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		/* < > & as \u escapes: the JSON stays inert if pasted into HTML. */
+		case '<': case '>': case '&': case '\'':
+			fprintf(f, "\\u%04x", (unsigned)cp);
+			break;
+		default:
+			if (is_ctrl(cp) || cp == 0x2028 || cp == 0x2029)
+				fprintf(f, "\\u%04x", (unsigned)cp);
+			else
+				fwrite(s + i, 1, (size_t)l, f);
+		}
+		i += (size_t)l;
+	}
+	fputc('"', f);
+}
+
+void nv_esc_json(FILE *f, const char *s)
+{
+	nv_esc_json_n(f, s ? s : "", s ? strlen(s) : 0);
+}
+
+void nv_esc_xml(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		int l = nv_utf8_next(s + i, n - i, &cp);
+
+		if (l == 0) {
+			fputs(UTF8_REPLACEMENT, f);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\t': fputs("&#9;", f); break;
+		default:
+			/* XML 1.0 forbids most C0 characters even as references. */
+			if (is_ctrl(cp) || cp == 0xfffe || cp == 0xffff)
+				fputs(UTF8_REPLACEMENT, f);
+			else
+				fwrite(s + i, 1, (size_t)l, f);
+		}
+		i += (size_t)l;
+	}
+}
+
+void nv_esc_md(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		int l = nv_utf8_next(s + i, n - i, &cp);
+
+		if (l == 0) {
+			fputs(UTF8_REPLACEMENT, f);
+			i++;
+			continue;
+		}
+		if (cp == '<')
+			fputs("&lt;", f);
+		else if (cp == '>')
+			fputs("&gt;", f);
+		else if (cp == '&')
+			fputs("&amp;", f);
+		else if (cp == '\n' || cp == '\r' || cp == '\t')
+			fputc(' ', f);              /* keep tables and lists intact */
+		else if (is_ctrl(cp))
+			fputs(UTF8_REPLACEMENT, f);
+		else if (cp < 0x80 && strchr("\\`*_[]|#!~", (int)cp))
+			fprintf(f, "\\%c", (int)cp);
+		else
+			fwrite(s + i, 1, (size_t)l, f);
+		i += (size_t)l;
+	}
+}
+
+/* Width of one step of the terminal escaper: bytes consumed and columns. */
+static int term_step(const unsigned char *s, size_t n, int *cols)
+{
+	uint32_t cp;
+	int l = nv_utf8_next(s, n, &cp);
+
+	if (l == 0 || is_ctrl(cp)) {
+		*cols = 4;          /* \xNN, one byte at a time */
+		return 1;
+	}
+	*cols = 1;
+	return l;
+}
+
+int nv_esc_term(FILE *f, const char *str, int maxcols)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i;
+	int total = 0, cols = 0, limit, w = 0;
+
+	for (i = 0; i < n;) {
+		i += (size_t)term_step(s + i, n - i, &w);
+		total += w;
+	}
+	limit = (maxcols > 3 && total > maxcols) ? maxcols - 3 : total;
+	for (i = 0; i < n;) {
+		int l = term_step(s + i, n - i, &w);
+
+		if (cols + w > limit)
+			break;
+		if (w == 4)
+			fprintf(f, "\\x%02x", s[i]);
+		else
+			fwrite(s + i, 1, (size_t)l, f);
+		i += (size_t)l;
+		cols += w;
+	}
+	if (i < n) {
+		fputs("...", f);
+		cols += 3;
+	}
+	return cols;
+}

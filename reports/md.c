@@ -1,0 +1,195 @@
+/*
+ * md.c - report.md: the summary first, then what needs attention (fail,
+ * inconclusive, warn, info) with expected versus actual, then the
+ * endpoint block in words, then every case in one table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpt.h"
+
+#define WORDS_MAX 2048
+
+static void md_summary(FILE *f, const struct nv_result *r)
+{
+	const struct nv_capture_stats *s = &r->stats;
+	char buf[64];
+	int code = nv_rpt_exit_code(r);
+
+	fputs("# nvgrect report: ", f);
+	nv_esc_md(f, r->dut ? r->dut->name : r->endpoint.name);
+	fprintf(f, "\n\n**Result: %s** (exit %d). %d fail, %d inconclusive, %d warn, %d info, "
+		"%d pass; %d cases, %d probes; score %d/100.\n\n",
+		code == NV_EXIT_FAIL ? "FAIL" : code == NV_EXIT_INCONCLUSIVE ? "INCONCLUSIVE" : "PASS",
+		code, r->counts[NV_V_FAIL], r->counts[NV_V_INCONCLUSIVE], r->counts[NV_V_WARN],
+		r->counts[NV_V_INFO], r->counts[NV_V_PASS], r->ncases, r->nprobe_results, r->score);
+	if (r->interrupted)
+		fputs("> **Interrupted:** the run was stopped early; these results are partial.\n\n", f);
+	fputs("- Run: ", f);
+	nv_esc_md(f, r->started[0] ? r->started : "?");
+	fputs(" to ", f);
+	nv_esc_md(f, r->finished[0] ? r->finished : "?");
+	fputs(", nvgrect ", f);
+	nv_esc_md(f, r->tool_version);
+	fputc('\n', f);
+	if (r->dut) {
+		fprintf(f, "- Provider addresses: tester %s", nv_addr_str(&r->dut->tester.pa, buf, sizeof(buf)));
+		fprintf(f, ", DUT %s\n", nv_addr_str(&r->dut->dut.pa, buf, sizeof(buf)));
+	}
+	fprintf(f, "- Capture: %s, %llu frames, %llu dropped, %llu unsolicited, %llu malformed, %llu truncated\n\n",
+		s->live ? "live" : "from file", (unsigned long long)s->captured,
+		(unsigned long long)(s->dropped + s->ifdropped), (unsigned long long)s->unsolicited,
+		(unsigned long long)s->malformed, (unsigned long long)s->truncated);
+}
+
+static void md_probe(FILE *f, const struct nv_probe_result *p)
+{
+	char key[16];
+
+	fputs("  - probe", f);
+	if (p->pl) {
+		nv_rpt_key_str(p->pl->key, key, sizeof(key));
+		fprintf(f, " frame %u, ", (unsigned)p->pl->frame);
+		nv_esc_md(f, p->pl->layout ? p->pl->layout->name : "raw key");
+		fprintf(f, ", VSID %u, FlowID %u, key `%s`",
+			(unsigned)p->pl->vsid, (unsigned)p->pl->flowid, key);
+	}
+	fprintf(f, ": **%s**", nv_report_obs_str(p->obs));
+	if (p->signature[0]) {
+		fputs(" (", f);
+		nv_esc_md(f, p->signature);
+		fputc(')', f);
+	}
+	fputc('\n', f);
+	if (p->error.present) {
+		fprintf(f, "    - capture frame %u: ", (unsigned)p->error.capture_frame);
+		nv_esc_md(f, p->error.summary);
+		fputc('\n', f);
+	}
+	if (p->reply.present) {
+		fprintf(f, "    - capture frame %u: ", (unsigned)p->reply.capture_frame);
+		nv_esc_md(f, p->reply.summary);
+		fputc('\n', f);
+	}
+}
+
+static void md_case(FILE *f, const struct nv_result *r, const struct nv_case_result *c)
+{
+	const struct nv_case *k = c->kase;
+	char buf[256];
+
+	fprintf(f, "### %s %s: ", nv_rpt_verdict_icon(c->verdict), nv_rpt_verdict_upper(c->verdict));
+	nv_esc_md(f, k ? k->id : "?");
+	fputs(" ", f);
+	nv_esc_md(f, k ? k->title : "");
+	fputs("\n\n- Suite: ", f);
+	nv_esc_md(f, nv_rpt_suite_name(c));
+	if (k) {
+		fprintf(f, "; level %s; clause: ", nv_rpt_level_str(k->level));
+		nv_esc_md(f, k->clause);
+		fputs("\n- Why: ", f);
+		nv_esc_md(f, k->why);
+		fputs("\n- Expected: ", f);
+		for (int i = 0; i < k->nexpect && i < NV_EXPECT_MAX; i++) {
+			nv_rpt_expect_str(&k->expect[i], buf, sizeof(buf));
+			fputs(i ? " or " : "", f);
+			nv_esc_md(f, buf);
+		}
+	}
+	fputs("\n- Actual: ", f);
+	nv_esc_md(f, c->detail[0] ? c->detail : "as recorded below");
+	fputc('\n', f);
+	for (int i = 0; i < c->nprobes; i++) {
+		const struct nv_probe_result *p = nv_rpt_probe(r, c, i);
+
+		if (p)
+			md_probe(f, p);
+	}
+	fputc('\n', f);
+}
+
+static void md_endpoint(FILE *f, const struct nv_result *r)
+{
+	char *words = malloc(WORDS_MAX);
+
+	fputs("## Endpoint\n\n", f);
+	if (words) {
+		nv_rpt_endpoint_words(&r->endpoint, words, WORDS_MAX);
+		nv_esc_md(f, words);
+		free(words);
+	}
+	fputs("\n\n", f);
+}
+
+static void md_table(FILE *f, const struct nv_result *r, const int *idx)
+{
+	fputs("## All cases\n\n| Verdict | Suite | Case | Title | Observed |\n|---|---|---|---|---|\n", f);
+	for (int i = 0; i < r->ncases; i++) {
+		const struct nv_case_result *c = &r->cases[idx[i]];
+		const struct nv_probe_result *p = nv_rpt_probe(r, c, 0);
+
+		fprintf(f, "| %s %s | ", nv_rpt_verdict_icon(c->verdict), nv_rpt_verdict_upper(c->verdict));
+		nv_esc_md(f, nv_rpt_suite_name(c));
+		fputs(" | ", f);
+		nv_esc_md(f, c->kase ? c->kase->id : "");
+		fputs(" | ", f);
+		nv_esc_md(f, c->kase ? c->kase->title : "");
+		fputs(" | ", f);
+		if (p) {
+			fputs(nv_report_obs_str(p->obs), f);
+			if (p->signature[0] && strcmp(p->signature, nv_report_obs_str(p->obs))) {
+				fputc(' ', f);
+				nv_esc_md(f, p->signature);
+			}
+			if (c->nprobes > 1)
+				fprintf(f, " (+%d probes)", c->nprobes - 1);
+		}
+		fputs(" |\n", f);
+	}
+	fputc('\n', f);
+}
+
+static void md_sender(FILE *f, const struct nv_result *r)
+{
+	if (r->nsender == 0)
+		return;
+	fputs("## What the DUT sent (RFC 7637 sender rules)\n\n", f);
+	for (int i = 0; i < r->nsender && i < 32; i++) {
+		const struct nv_sender_finding *s = &r->sender[i];
+
+		fputs("- `", f);
+		nv_esc_md(f, s->rule);
+		fputs("` (", f);
+		nv_esc_md(f, s->clause);
+		fprintf(f, "), %u frames, first capture frame %u: ", (unsigned)s->count,
+			(unsigned)s->capture_frame);
+		nv_esc_md(f, s->detail);
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+}
+
+int nv_report_write_md(FILE *f, const struct nv_result *r, struct nv_err *err)
+{
+	int *idx = calloc((size_t)r->ncases + 1, sizeof(*idx));
+	int shown = 0;
+
+	if (!idx)
+		return nv_errc(err, NV_EXIT_RUNTIME, "out of memory writing report.md");
+	nv_rpt_case_order(r, idx);
+	md_summary(f, r);
+	fputs("## Needs attention\n\n", f);
+	for (int i = 0; i < r->ncases; i++) {
+		if (r->cases[idx[i]].verdict == NV_V_PASS)
+			continue;
+		md_case(f, r, &r->cases[idx[i]]);
+		shown++;
+	}
+	if (!shown)
+		fputs("Nothing: every case passed.\n\n", f);
+	md_endpoint(f, r);
+	md_sender(f, r);
+	md_table(f, r, idx);
+	free(idx);
+	return nv_rpt_ferr(f, "report.md", err);
+}
