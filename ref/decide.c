@@ -265,8 +265,8 @@ static void decide_inner(const struct nv_ref_ctx *c, const struct nv_tenant *t,
 {
 	uint8_t vm[6];
 
-	if (!p->has_inner) {
-		set(d, NV_REF_DROP, "inner.missing");
+	if (!p->has_inner || p->status != NV_DIS_OK) {
+		set(d, NV_REF_DROP, p->finding ? p->finding : "inner.missing");
 		return;
 	}
 	/* RFC 7637 §3.3: a decapsulating NVE MUST drop inner 802.1Q */
@@ -292,7 +292,8 @@ static void decide_inner(const struct nv_ref_ctx *c, const struct nv_tenant *t,
 static const char *outer_refused(const struct nv_ref_profile *pr,
 				 const struct nv_pkt *p)
 {
-	if (p->status != NV_DIS_OK)
+	/* faults past the GRE header are the VM's business, after the lookup */
+	if (p->status != NV_DIS_OK && p->bad_layer <= NV_L_GRE)
 		return p->finding ? p->finding : "frame.bad";
 	/* RFC 7637 §4.4: a receiver MAY discard fragmented NVGRE packets */
 	if (p->ip.is_fragment)

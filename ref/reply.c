@@ -26,9 +26,6 @@
 #define IP6_NH_OFF 6
 #define IP6_PLEN_OFF 4
 #define IP4_TOTLEN_OFF 2
-#define GREF_C 0x8000u
-#define GREF_K 0x2000u
-#define GREF_S 0x1000u
 #define ECHO_IDSEQ_OFF 4        /* id and sequence inside the ICMP header */
 
 /* The underlay: ARP for dut.pa is ours to answer (the kernel has no address). */
@@ -237,14 +234,11 @@ static uint32_t plain_quote(const struct nv_pkt *p, uint32_t *off, bool v6)
  */
 static uint32_t nvgre_quote(const uint8_t *frame, const struct nv_pkt *p, uint32_t *off)
 {
-	uint16_t f = p->gre.flags;
-	uint32_t grelen = 4 + (f & GREF_C ? 4u : 0) + (f & GREF_K ? 4u : 0) +
-			  (f & GREF_S ? 4u : 0);
 	uint32_t l3 = inner_l3_off(p), end;
 
-	if (p->inner_off < grelen || l3 >= p->caplen)
+	if (!p->gre.present || !p->has_inner || l3 >= p->caplen)
 		return 0;
-	*off = p->inner_off - grelen;
+	*off = p->gre_off;
 	if (p->iethertype == W_ETH_P_IPV4)
 		end = l3 + (uint32_t)(frame[l3] & IP4_IHL_MASK) * 4;
 	else if (p->iethertype == W_ETH_P_IPV6)
