@@ -123,7 +123,9 @@ static int resolve_addrs(const struct nv_craft_env *env, const struct nv_planned
 	memcpy(a->outer_dst_mac, env->dut_mac, 6);
 	a->outer_src = p->outer.has_src ? p->outer.src : dut->tester.pa;
 	a->outer_dst = dut->dut.pa;
-	if (p->outer.family && p->outer.family != a->outer_dst.family)
+	/* ipv4 is the loader's default, so only an explicit ipv6 can disagree
+	 * with an IPv4 PA; an IPv6 DUT gets IPv6 outer headers throughout */
+	if (p->outer.family == AF_INET6 && a->outer_dst.family != AF_INET6)
 		return nv_errc(err, NV_EXIT_USAGE,
 			       "case %s: outer family %s, but the DUT's PA is %s",
 			       pl->kase->id, p->outer.family == AF_INET6 ? "ipv6" : "ipv4",
