@@ -31,6 +31,8 @@ int nv_live_iface_mac(const char *ifname, uint8_t mac[6], struct nv_err *err)
 		int e = errno;
 
 		close(fd);
+		if (e == ENODEV)
+			return nv_errc(err, NV_EXIT_USAGE, "%s: no such interface", ifname);
 		errno = e;
 		return nv_errno(err, "%s: cannot read its MAC", ifname);
 	}
