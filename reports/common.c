@@ -1,5 +1,6 @@
 /* common.c - names, ordering and small formatting shared by the writers. */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "rpt.h"
@@ -244,4 +245,22 @@ void nv_rpt_endpoint_words(const struct nv_endpoint *e, char *buf, size_t len)
 	} else {
 		APPEND(" Unprovisioned VSIDs were not probed.");
 	}
+}
+
+size_t nv_rpt_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (len == 0)
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	/* cut text is fine for advice; report how much landed */
+	return (size_t)n < len ? (size_t)n : len - 1;
 }

@@ -210,3 +210,43 @@ int nv_esc_term(FILE *f, const char *str, int maxcols)
 	}
 	return cols;
 }
+
+static int term_width_n(const unsigned char *s, size_t n)
+{
+	int total = 0, w = 0;
+
+	for (size_t i = 0; i < n;) {
+		i += (size_t)term_step(s + i, n - i, &w);
+		total += w;
+	}
+	return total;
+}
+
+/* Escaped words of s, wrapped at width columns; lines after the first
+ * start with indent spaces. Words longer than a line are cut. */
+void nv_esc_term_wrap(FILE *f, const char *str, int indent, int width)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	int col = indent;
+
+	while (*s) {
+		size_t n = strcspn((const char *)s, " ");
+		int w = term_width_n(s, n);
+		char word[1024];
+
+		if (n) {
+			if (col > indent && col + 1 + w > width) {
+				fprintf(f, "\n%*s", indent, "");
+				col = indent;
+			} else if (col > indent) {
+				fputc(' ', f);
+				col++;
+			}
+			snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1), (const char *)s);
+			col += nv_esc_term(f, word, width - indent);
+		}
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+}

@@ -40,21 +40,21 @@ static void probe_lines(FILE *f, const struct nv_result *r, const struct nv_case
 			fprintf(f, "probe frame %u key %s: ", (unsigned)p->pl->frame, key);
 			nv_esc_xml(f, p->pl->comment);
 		}
-		fprintf(f, "&#10;  observed %s", nv_report_obs_str(p->obs));
+		fprintf(f, "\n  observed %s", nv_report_obs_str(p->obs));
 		if (p->signature[0]) {
 			fputs(" (", f);
 			nv_esc_xml(f, p->signature);
 			fputc(')', f);
 		}
 		if (p->error.present) {
-			fprintf(f, "&#10;  capture frame %u: ", (unsigned)p->error.capture_frame);
+			fprintf(f, "\n  capture frame %u: ", (unsigned)p->error.capture_frame);
 			nv_esc_xml(f, p->error.summary);
 		}
 		if (p->reply.present) {
-			fprintf(f, "&#10;  capture frame %u: ", (unsigned)p->reply.capture_frame);
+			fprintf(f, "\n  capture frame %u: ", (unsigned)p->reply.capture_frame);
 			nv_esc_xml(f, p->reply.summary);
 		}
-		fputs("&#10;", f);
+		fputs("\n", f);
 	}
 }
 
@@ -106,11 +106,11 @@ static void write_case(FILE *f, const struct nv_result *r, const struct nv_case_
 	fputs("      <system-out>", f);
 	fprintf(f, "%s: ", nv_rpt_verdict_upper(c->verdict));
 	nv_esc_xml(f, c->detail);
-	fputs("&#10;", f);
+	fputs("\n", f);
 	if (k && k->why[0]) {
 		fputs("why: ", f);
 		nv_esc_xml(f, k->why);
-		fputs("&#10;", f);
+		fputs("\n", f);
 	}
 	probe_lines(f, r, c);
 	fputs("</system-out>\n", f);

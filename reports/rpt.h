@@ -22,6 +22,9 @@ void nv_esc_md(FILE *f, const char *s);         /* inline text, table cells */
 /* Terminal: printable UTF-8 kept, everything else as \xNN; at most maxcols
  * characters (0 = no limit), cut with "..." . Returns columns written. */
 int nv_esc_term(FILE *f, const char *s, int maxcols);
+/* Escaped and word-wrapped at width; continuation lines indented. The
+ * caller has already printed indent columns on the first line. */
+void nv_esc_term_wrap(FILE *f, const char *s, int indent, int width);
 /*
  * Decode one UTF-8 sequence at s (n bytes available). Returns its length
  * and the code point in *cp, or 0 if the bytes are not valid UTF-8
@@ -58,6 +61,10 @@ void nv_rpt_endpoint_words(const struct nv_endpoint *e, char *buf, size_t len);
 /* HTML page frame with the shared stylesheet (html.c). */
 void nv_html_head(FILE *f, const char *title);
 void nv_html_foot(FILE *f, const char *version);
+/* snprintf that never overruns and returns the bytes written (not the
+ * would-be length): cut sentences are acceptable in advice text. */
+size_t nv_rpt_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* mkdir -p (atomic.c). */
 int nv_rpt_mkdir_p(const char *path, struct nv_err *err);
 /* DESIGN §4 exit code of a result: 1 any FAIL, 3 any inconclusive, else 0.

@@ -93,9 +93,9 @@ static void print_totals(FILE *f, const struct nv_result *r, bool color)
 
 static void print_endpoint(FILE *f, const struct nv_endpoint *e)
 {
-	fputs("  endpoint ", f);
+	fputs("\n  endpoint ", f);
 	nv_esc_term(f, e->name, 40);
-	fputs(": accepts ", f);
+	fputs("\n    accepts ", f);
 	if (e->naccepts == 0)
 		fputs("no layout", f);
 	for (int i = 0; i < e->naccepts && i < NV_LAYOUT_MAX; i++) {
@@ -107,13 +107,15 @@ static void print_endpoint(FILE *f, const struct nv_endpoint *e)
 	nv_esc_term(f, e->emits ? e->emits : "(none seen)", 32);
 	fputs("; FlowID tolerant: ", f);
 	fputs(e->flowid_tolerant < 0 ? "not probed" : e->flowid_tolerant ? "yes" : "no", f);
+	fputs("\n    ", f);
 	for (int i = 0; i < e->nrejects && i < NV_LAYOUT_MAX; i++) {
-		fputs("; rejects ", f);
+		fputs("rejects ", f);
 		nv_esc_term(f, e->rejects[i].layout, 32);
 		fputs(" with ", f);
 		nv_esc_term(f, e->rejects[i].signature, NV_SIG_MAX);
+		fputs("; ", f);
 	}
-	fputs("; unknown VSID: ", f);
+	fputs("unknown VSID: ", f);
 	nv_esc_term(f, e->unknown_vsid[0] ? e->unknown_vsid : "not probed", NV_SIG_MAX);
 	fputc('\n', f);
 }
