@@ -17,14 +17,16 @@
 #ifndef NV_REF_H
 #define NV_REF_H
 
-#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nvgrect/dissect.h"
 #include "nvgrect/dut.h"
 #include "nvgrect/err.h"
 #include "nvgrect/key.h"
+#include "nvgrect/priv.h"
 
 /* How the receive lookup reads the GRE key. */
 enum nv_ref_match {
@@ -177,7 +179,9 @@ struct nv_ref_opts {
 	const char *iface;
 	bool verbose;                   /* one stderr line per decision */
 	uint64_t count_limit;           /* stop after this many decisions; 0 = no limit */
-	volatile sig_atomic_t *stop;    /* set by the caller's signal handler */
+	FILE *log;                      /* decision lines; NULL = stderr */
+	/* whom to become once the interface is open (NULL: stay) */
+	const struct nv_priv_target *drop;
 };
 
 struct nv_ref_stats {
@@ -185,7 +189,16 @@ struct nv_ref_stats {
 	uint64_t send_errors;
 };
 
+/*
+ * Serve on o->iface until a signal (core/sig.c: the caller installs the
+ * handlers) or count_limit decisions. Needs CAP_NET_RAW. A failed send is
+ * counted, logged and survived; only opening the interface is fatal.
+ */
 int nv_ref_serve(const struct nv_ref_opts *o, struct nv_ref_stats *st,
 		 struct nv_err *err);
+/* One decision as a log line (no newline). */
+void nv_ref_log_format(const struct nv_ref_ctx *c, const struct nv_pkt *p,
+		       const struct nv_ref_decision *d, uint32_t sent_len,
+		       bool ratelimited, char *buf, size_t len);
 
 #endif
