@@ -105,10 +105,15 @@ static void parser_error(const yaml_parser_t *p, const char *buf, size_t len,
 
 	if (p->error == YAML_READER_ERROR) {
 		offset_pos(buf, len, p->problem_offset, &line, &col);
-		if (p->problem_value != -1)
+		/* problem_value is an octet for encoding errors, a code point otherwise */
+		if (p->problem_value >= 0 && p->problem_value <= 0xFF)
 			nv_diag_add(ds, line, col, "invalid input: %s (byte 0x%02x); files must be UTF-8 text",
 				    p->problem ? p->problem : "reader error",
-				    (unsigned)p->problem_value & 0xFF);
+				    (unsigned)p->problem_value);
+		else if (p->problem_value > 0xFF)
+			nv_diag_add(ds, line, col, "invalid input: %s (U+%04X); files must be UTF-8 text",
+				    p->problem ? p->problem : "reader error",
+				    (unsigned)p->problem_value);
 		else
 			nv_diag_add(ds, line, col, "invalid input: %s; files must be UTF-8 text",
 				    p->problem ? p->problem : "reader error");
@@ -174,6 +179,9 @@ static int ev_policy(const yaml_event_t *ev, struct nv_diags *ds)
 }
 
 enum scan_step { SCAN_GO, SCAN_STOP, SCAN_FATAL };
+
+/* a billion-laughs file has thousands of aliases: twenty messages say enough */
+#define SCAN_BAD_MAX 20
 
 static enum scan_step scan_event(const yaml_event_t *ev, int *depth, int *docs,
 				 int *bad, struct nv_diags *ds)
@@ -248,7 +256,12 @@ static int scan(const char *buf, size_t len, struct nv_diags *ds)
 			step = scan_event(&ev, &depth, &docs, &bad, ds);
 		}
 		yaml_event_delete(&ev);
-		if (step == SCAN_FATAL || bad >= NV_DIAG_MAX)
+		if (step == SCAN_GO && bad >= SCAN_BAD_MAX) {
+			nv_diag_add(ds, (int)p.mark.line + 1, (int)p.mark.column + 1,
+				    "too many problems, stopped reading here");
+			step = SCAN_FATAL;
+		}
+		if (step == SCAN_FATAL)
 			rc = -1;
 	}
 	yaml_parser_delete(&p);
@@ -259,12 +272,17 @@ static int scan(const char *buf, size_t len, struct nv_diags *ds)
 	return rc < 0 || bad ? -1 : 0;
 }
 
-/* NUL is not YAML text; say so plainly rather than as a reader error. */
+/* NUL and UTF-16 are not our YAML text; say so plainly rather than as a reader error. */
 static int check_nul(const char *buf, size_t len, struct nv_diags *ds)
 {
 	const char *z = memchr(buf, '\0', len);
 	int line, col;
 
+	if (len >= 2 && ((buf[0] == '\xff' && buf[1] == '\xfe') ||
+			 (buf[0] == '\xfe' && buf[1] == '\xff'))) {
+		nv_diag_add(ds, 1, 1, "UTF-16 byte order mark: files must be UTF-8 text");
+		return -1;
+	}
 	if (!z)
 		return 0;
 	offset_pos(buf, len, (size_t)(z - buf), &line, &col);
