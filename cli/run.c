@@ -56,6 +56,7 @@ struct run {
 	struct nv_plan plan;
 	struct nv_live lv;
 	bool live_open;
+	bool answer_arp;                /* the interface lacks tester.pa */
 	struct nv_pcap_writer *probes_w, *capture_w;
 	struct nv_run_verify *ver;
 	struct nv_result result;
@@ -321,6 +322,8 @@ static int open_live(struct run *r, struct nv_err *err)
 		return -1;
 	r->live_open = true;
 	nv_sig_watch(r->lv.pc);
+	/* The kernel answers ARP for tester.pa only if the interface has it. */
+	r->answer_arp = !nv_live_iface_has_addr(r->lv.iface, &r->dut.tester.pa);
 	return 0;
 }
 
@@ -380,8 +383,7 @@ static void setup_live_run(struct run *r, struct nv_live_run *lr)
 	lr->hooks.arg = r->ver;
 	lr->rate_pps = r->o.rate;
 	lr->timeout_ms = r->o.timeout_ms;
-	/* The kernel answers ARP for tester.pa only if the interface has it. */
-	lr->answer_arp = !nv_live_iface_has_addr(r->lv.iface, &r->dut.tester.pa);
+	lr->answer_arp = r->answer_arp;
 	lr->progress = isatty(STDERR_FILENO);
 	lr->verbose = r->o.verbose;
 }
@@ -408,7 +410,7 @@ static int finish(struct run *r, const struct nv_live_run *lr, struct nv_err *er
 	memset(&st, 0, sizeof st);
 	if (nv_live_stats(&r->lv, &st, err) < 0)
 		return -1;
-	if (nv_rv_finish(r->ver, &st, lr->signo != 0, &r->result, err) < 0)
+	if (nv_rv_finish(r->ver, &st, lr->signo != 0, lr->t_end_us, &r->result, err) < 0)
 		return -1;
 	r->have_result = true;
 	if (close_pcaps(r, err) < 0)
@@ -448,7 +450,7 @@ static int live_phase(struct run *r, struct nv_err *err)
 
 	if (open_live(r, err) < 0 || drop_privileges(r, err) < 0 ||
 	    open_outputs(r, err) < 0 ||
-	    nv_rv_begin(&r->plan, &r->dut, &r->ver, err) < 0)
+	    nv_rv_begin(&r->plan, &r->dut, r->o.timeout_ms, &r->ver, err) < 0)
 		return -1;
 	setup_live_run(r, &lr);
 	rc = nv_live_resolve(&lr, err);

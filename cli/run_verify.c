@@ -10,9 +10,10 @@
 #define WEAK __attribute__((weak))
 
 WEAK int nv_rv_begin(const struct nv_plan *plan, const struct nv_dut *dut,
-		     struct nv_run_verify **v, struct nv_err *err)
+		     uint32_t timeout_ms, struct nv_run_verify **v, struct nv_err *err)
 {
 	(void)plan;
+	(void)timeout_ms;
 	(void)dut;
 	*v = NULL;
 	return nv_errf(err, "the verifier is not built yet");
@@ -31,9 +32,10 @@ WEAK void nv_rv_frame(void *v, uint64_t ts_us, const uint8_t *data, uint32_t cap
 }
 
 WEAK int nv_rv_finish(struct nv_run_verify *v, const struct nv_capture_stats *st,
-		      bool interrupted, struct nv_result *out, struct nv_err *err)
+		      bool interrupted, uint64_t stop_us, struct nv_result *out,
+		      struct nv_err *err)
 {
-	(void)v; (void)st; (void)interrupted; (void)out;
+	(void)v; (void)st; (void)interrupted; (void)stop_us; (void)out;
 	return nv_errf(err, "the verifier is not built yet");
 }
 

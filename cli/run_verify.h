@@ -15,14 +15,17 @@
 
 struct nv_run_verify;
 
+/* timeout_ms: the answer window per probe (the run's --timeout). */
 int nv_rv_begin(const struct nv_plan *plan, const struct nv_dut *dut,
-		struct nv_run_verify **v, struct nv_err *err);
+		uint32_t timeout_ms, struct nv_run_verify **v, struct nv_err *err);
 void nv_rv_sent(void *v, const struct nv_planned *pl, int frag, uint64_t ts_us,
 		const uint8_t *frame, uint32_t len);
 void nv_rv_frame(void *v, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
 		 uint32_t len);
+/* stop_us: wall time the run stopped (cases it cut short: inconclusive). */
 int nv_rv_finish(struct nv_run_verify *v, const struct nv_capture_stats *st,
-		 bool interrupted, struct nv_result *out, struct nv_err *err);
+		 bool interrupted, uint64_t stop_us, struct nv_result *out,
+		 struct nv_err *err);
 void nv_rv_free(struct nv_run_verify *v);
 
 #endif
