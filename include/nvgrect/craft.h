@@ -132,6 +132,36 @@ int nv_craft_inner_flow(const struct nv_dut *dut, const struct nv_tenant *tenant
 			struct nv_addr *dst, uint8_t *proto, uint16_t *sport,
 			uint16_t *dport, struct nv_err *err);
 
+/*
+ * Streams (`--count N`): the plan's frames built once as templates, then
+ * frame i of the stream is template i % ntpl with the per-frame fields
+ * patched and checksums fixed incrementally (RFC 1624): outer IPv4 ID or
+ * IPv6 flow label, inner IPv4 ID, ICMP sequence, the nonce's frame index,
+ * and the FlowID when the probe asks for `flowid: random`. No libnet per
+ * frame. Fragmented probes cannot be streamed.
+ */
+struct nv_stream_tpl {
+	const struct nv_planned *pl;
+	struct nv_frame_map map;
+	uint32_t len;
+	uint8_t *data;
+	uint32_t flow_mask;             /* in key position; 0 = FlowID fixed */
+	uint8_t flow_shift;
+};
+
+struct nv_stream {
+	uint64_t seed;
+	uint32_t ntpl;
+	struct nv_stream_tpl *tpl;      /* owned */
+};
+
+int nv_stream_init(struct nv_stream *st, const struct nv_plan *plan,
+		   const struct nv_craft_env *env, struct nv_err *err);
+/* Frame i into out (NV_FRAME_MAX bytes); returns its length. */
+uint32_t nv_stream_frame(const struct nv_stream *st, uint64_t i, uint8_t *out,
+			 const struct nv_planned **pl, uint32_t *key);
+void nv_stream_free(struct nv_stream *st);
+
 /* Seeded PRNG used for `flowid: random` and run ids (splitmix64). */
 uint64_t nv_plan_mix64(uint64_t x);
 /* FlowID for `flowid: hash`: FNV-1a of the inner 5-tuple folded to 8 bits. */

@@ -531,6 +531,55 @@ START_TEST(test_craft_map)
 }
 END_TEST
 
+/* Stream frames: the first n equal the crafted plan; later ones stay valid. */
+START_TEST(test_stream_patch)
+{
+	struct nv_probe *p = &probes[0];
+	struct nv_craft_env env;
+	struct nv_stream st;
+	struct nv_err e = { 0 };
+	uint8_t out[NV_FRAME_MAX];
+	const struct nv_planned *pl;
+	uint32_t len, key;
+	struct nv_tag t;
+
+	p->flowid.mode = NV_FLOWID_RANDOM;
+	p->count = 3;
+	p->gre.c = _i == 1;                 /* with a GRE checksum too */
+	p->inner.payload = _i == 2 ? NV_PAYLOAD_UDP : NV_PAYLOAD_ICMP_ECHO;
+	build_plan(5);
+	nv_craft_env_init(&env, &dut, plan.run_id);
+	ck_assert_msg(nv_stream_init(&st, &plan, &env, &e) == 0, "%s", e.msg);
+	for (uint32_t i = 0; i < 3; i++) {
+		craft(i);
+		len = nv_stream_frame(&st, i, out, &pl, &key);
+		ck_assert_uint_eq(len, fr[0].len);
+		ck_assert_mem_eq(out, fr[0].data, len);
+		ck_assert_uint_eq(key, plan.p[i].key);
+	}
+	for (uint64_t i = 3; i < 70000; i += 7919) {
+		uint32_t g = O_GRE, in = O_GRE + (_i == 1 ? 12 : 8), ip = in + 14, l4 = ip + 20;
+
+		len = nv_stream_frame(&st, i, out, &pl, &key);
+		ck_assert_uint_eq(be16(out + O_IP + 4), NV_TAG_IPID(i));
+		ck_assert(csum_ok(sum16(0, out + O_IP, 20)));
+		ck_assert(csum_ok(sum16(0, out + ip, 20)));
+		if (_i == 2)
+			ck_assert(csum_ok(sum16(sum16(0, out + ip + 12, 8), out + l4, len - l4) +
+					  17 + (len - l4)));
+		else
+			ck_assert(csum_ok(sum16(0, out + l4, len - l4)));
+		if (_i == 1)
+			ck_assert(csum_ok(sum16(0, out + g, len - g)));
+		ck_assert(nv_tag_decode(out + l4 + 8, NV_NONCE_LEN, &t));
+		ck_assert_uint_eq(t.frame, (uint32_t)i);
+		ck_assert_uint_eq(be32(out + in - 4), key);
+		ck_assert_uint_eq(key >> 8, 5001);
+	}
+	nv_stream_free(&st);
+}
+END_TEST
+
 static Suite *craft_suite(void)
 {
 	Suite *s = suite_create("craft");
@@ -553,6 +602,7 @@ static Suite *craft_suite(void)
 	tcase_add_test(t, test_craft_ipv6_outer_and_fragment);
 	tcase_add_test(t, test_craft_inner_payloads);
 	tcase_add_test(t, test_craft_map);
+	tcase_add_loop_test(t, test_stream_patch, 0, 3);
 	suite_add_tcase(s, t);
 	return s;
 }

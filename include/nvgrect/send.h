@@ -1,0 +1,96 @@
+/*
+ * send.h - live transmission of crafted frames, with the interlocks that keep
+ * a conformance tester from spraying a production network:
+ *  - an interface must be named, and it must not hold the default route
+ *    (IPv4 /proc/net/route, IPv6 /proc/net/ipv6_route) unless allowed;
+ *  - every frame's outer destination must be the DUT's PA (checked per
+ *    frame, before it is queued);
+ *  - a rate cap (default NV_SEND_RATE_DEFAULT frames/s);
+ *  - a dry run builds and prints without opening any socket.
+ * Frames go out through AF_PACKET sendmmsg() batches (pcap_inject as a
+ * fallback). A send error is reported with the frame index and the frame
+ * is never counted as sent; ENOBUFS/EAGAIN are retried a bounded number of
+ * times.
+ */
+#ifndef NV_SEND_H
+#define NV_SEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nvgrect/craft.h"
+#include "nvgrect/dut.h"
+#include "nvgrect/err.h"
+
+#define NV_SEND_RATE_DEFAULT 1000u      /* probes (frames) per second */
+#define NV_SEND_BATCH_MAX 64            /* frames per sendmmsg() */
+#define NV_SEND_RETRIES 200             /* ENOBUFS/EAGAIN retries per frame */
+
+enum nv_send_backend { NV_SEND_PACKET, NV_SEND_PCAP };
+
+struct nv_send_cfg {
+	const char *iface;              /* required */
+	const struct nv_dut *dut;       /* frames may only go to dut->dut.pa */
+	bool allow_default_route;       /* --allow-default-route */
+	uint32_t rate_pps;              /* 0 = NV_SEND_RATE_DEFAULT; cap, not target */
+	enum nv_send_backend backend;   /* default AF_PACKET */
+};
+
+struct nv_send_stats {
+	uint64_t sent, bytes;           /* frames the kernel accepted */
+	uint64_t retries;               /* ENOBUFS/EAGAIN retries */
+	uint64_t t_first_us, t_last_us; /* monotonic, first and last send */
+};
+
+struct nv_sender;                   /* opaque */
+
+/*
+ * The interface interlock alone: iface named, exists, up, and not holding
+ * a default route (unless allow_default_route). NV_EXIT_USAGE on refusal.
+ */
+int nv_send_check_iface(const char *iface, bool allow_default_route,
+			struct nv_err *err);
+/* Does the interface hold an IPv4 or IPv6 default route in this netns? */
+bool nv_send_iface_has_default_route(const char *iface);
+/* The destination interlock: the frame's outer IP destination is the DUT PA. */
+int nv_send_check_dst(const struct nv_dut *dut, const uint8_t *frame, uint32_t len,
+		      struct nv_err *err);
+
+/* Interlocks, then open the socket. */
+int nv_sender_open(const struct nv_send_cfg *cfg, struct nv_sender **s,
+		   struct nv_err *err);
+/*
+ * Queue one frame (tag frame index `frame`), paced to the rate cap; a batch
+ * is handed to the kernel when full or when the pace requires. The frame
+ * bytes are copied.
+ */
+int nv_sender_frame(struct nv_sender *s, uint32_t frame, const uint8_t *data,
+		    uint32_t len, struct nv_err *err);
+/* Every frame of one planned probe (fragments back to back), then flush. */
+int nv_sender_probe(struct nv_sender *s, const struct nv_planned *pl,
+		    const struct nv_frame *fr, int n, struct nv_err *err);
+/* Hand what is queued to the kernel now. */
+int nv_sender_flush(struct nv_sender *s, struct nv_err *err);
+/* Wait (paced, interruptible) until t_us after the sender opened. */
+void nv_sender_wait_until(struct nv_sender *s, uint64_t t_us);
+void nv_sender_stats(const struct nv_sender *s, struct nv_send_stats *st);
+/* Set by a signal handler: stop sending at the next frame. */
+void nv_sender_interrupt(struct nv_sender *s);
+void nv_sender_close(struct nv_sender *s);
+
+/* ---- pacing (gen/pace.c) ------------------------------------------------ */
+
+struct nv_pace {
+	uint64_t t0_us;                 /* monotonic start */
+	uint64_t interval_ns;           /* 1e9 / rate */
+	uint64_t n;                     /* frames released so far */
+};
+
+uint64_t nv_pace_now_us(void);
+void nv_pace_init(struct nv_pace *p, uint32_t rate_pps);
+/* Sleep until `frames` more frames may go without exceeding the rate. */
+void nv_pace_wait(struct nv_pace *p, uint32_t frames);
+/* Sleep until the monotonic time t_us (absolute). */
+void nv_pace_sleep_until(uint64_t t_us);
+
+#endif
