@@ -1,0 +1,128 @@
+#!/bin/sh
+# check-verdicts.sh - run every suite against every reference profile in the
+# namespace lab and compare each case's verdict with
+# tests/golden/expected-verdicts (README.md there has the format).
+#
+#   sh tests/suites/check-verdicts.sh [PROFILE...]     default: all five
+#   SUITES="suites/rfc7637/key-layout.yaml ..."          only these suites
+#   VERDICTS_OUT=DIR                                     keep reports there
+#
+# Profiles run in parallel, each in its own pair of namespaces (lab.sh), one
+# `nvgrect ref` per suite so no suite inherits another's ICMP rate-limit
+# state. Needs root; exit 77 when namespaces, `nvgrect run` or `nvgrect ref`
+# are not available.
+set -eu
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP"
+: "${NVGRECT:=$TOP/build/nvgrect}"
+export NVGRECT
+EXP=tests/golden/expected-verdicts
+ALL_PROFILES="rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre"
+PROFILES=${*:-$ALL_PROFILES}
+
+[ -x "$NVGRECT" ] || { echo "check-verdicts: $NVGRECT not built"; exit 77; }
+command -v jq >/dev/null 2>&1 || { echo "check-verdicts: needs jq"; exit 77; }
+for sub in run ref; do
+	if ! "$NVGRECT" "$sub" --help >/dev/null 2>&1; then
+		echo "check-verdicts: nvgrect $sub not built yet"
+		exit 77
+	fi
+done
+# lab.sh finds the tree from $0, which works from tests/suites as well
+. "$TOP/tests/e2e/lab.sh"
+lab_need_root
+
+OUT=${VERDICTS_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/nvt-verdicts.XXXXXX")}
+mkdir -p "$OUT"
+
+# The suite files of the expected-verdicts table (optionally filtered).
+suites_of_table() {
+	for ef in "$EXP"/*.txt; do
+		s=$(sed -n 's/^# suite: //p' "$ef" | head -n 1)
+		if [ -n "${SUITES:-}" ]; then
+			case " $SUITES " in *" $s "*) ;; *) continue ;; esac
+		fi
+		echo "$ef"
+	done
+}
+
+# Compare one report.json with one expected file for one profile; print one
+# line per mismatch, "profile suite case: expected X, got Y (detail)".
+compare() {
+	_prof=$1 _ef=$2 _rep=$3 _suite=$4
+	jq -r '.cases[] | [.id, .verdict, (.detail // "")] | @tsv' "$_rep" >"$_rep.verdicts"
+	grep -v '^#' "$_ef" | awk -v prof="$_prof" -v suite="$_suite" -F'\t' '
+	NR == FNR { got[$1] = $2; det[$1] = $3; next }
+	{
+		split($0, f, /[ \t]+/)
+		if (f[1] == "") next
+		want = ""
+		for (i = 2; i in f; i++) { split(f[i], kv, "="); if (kv[1] == prof) want = kv[2] }
+		if (!(f[1] in got)) { printf "%s %s %s: expected %s, case missing from report\n", prof, suite, f[1], want; next }
+		if (got[f[1]] != want)
+			printf "%s %s %s: expected %s, got %s (%s)\n", prof, suite, f[1], want, got[f[1]], det[f[1]]
+	}' "$_rep.verdicts" -
+}
+
+# One profile: its own lab, every suite, mismatches to $OUT/PROFILE.diff.
+run_profile() {
+	prof=$1
+	lab_init "v-$prof"
+	lab_up
+	: >"$OUT/$prof.diff"
+	for ef in $(suites_of_table); do
+		suite=$(sed -n 's/^# suite: //p' "$ef" | head -n 1)
+		dut=$(sed -n 's/^# dut: //p' "$ef" | head -n 1)
+		name=$(basename "$ef" .txt)
+		dir="$OUT/$prof/$name"
+		mkdir -p "$dir"
+		if ! lab_ref_start "$prof" "$TOP/$dut" >"$dir/ref-start.log" 2>&1; then
+			echo "$prof $suite: nvgrect ref did not start (see $dir/ref-start.log)" >>"$OUT/$prof.diff"
+			continue
+		fi
+		t0=$(date +%s%3N)
+		rc=0
+		lab_t "$NVGRECT" run "$TOP/$suite" --dut "$TOP/$dut" -o "$dir" \
+			>"$dir/run.log" 2>&1 || rc=$?
+		t1=$(date +%s%3N)
+		cp "$LAB_RUN/ref.log" "$dir/ref.log" 2>/dev/null || true
+		lab_ref_stop >/dev/null
+		echo "$prof $name: exit $rc, $((t1 - t0)) ms" >>"$OUT/$prof.times"
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] || [ ! -s "$dir/report.json" ]; then
+			echo "$prof $suite: nvgrect run exited $rc (see $dir/run.log)" >>"$OUT/$prof.diff"
+			continue
+		fi
+		compare "$prof" "$ef" "$dir/report.json" "$suite" >>"$OUT/$prof.diff"
+	done
+	lab_cleanup
+}
+
+pids=""
+for prof in $PROFILES; do
+	case " $ALL_PROFILES " in *" $prof "*) ;; *) echo "unknown profile $prof"; exit 2 ;; esac
+	( run_profile "$prof" ) >"$OUT/$prof.log" 2>&1 &
+	pids="$pids $!"
+done
+st=0
+for p in $pids; do wait "$p" || st=1; done
+
+fail=0
+for prof in $PROFILES; do
+	[ -f "$OUT/$prof.times" ] && sed 's/^/check-verdicts: /' "$OUT/$prof.times"
+	if [ -s "$OUT/$prof.diff" ]; then
+		sed 's/^/check-verdicts: MISMATCH /' "$OUT/$prof.diff"
+		fail=1
+	elif [ ! -f "$OUT/$prof.diff" ]; then
+		echo "check-verdicts: $prof did not run (see $OUT/$prof.log)"
+		fail=1
+	fi
+done
+[ "$st" -eq 0 ] || { echo "check-verdicts: a profile run failed (logs in $OUT)"; fail=1; }
+if [ "$fail" -eq 0 ]; then
+	echo "check-verdicts: every case matches for: $PROFILES"
+	[ -n "${VERDICTS_OUT:-}" ] || rm -rf "$OUT"
+	exit 0
+fi
+echo "check-verdicts: reports kept in $OUT"
+exit 1
