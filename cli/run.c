@@ -20,6 +20,7 @@
 #include "nvgrect/pcapio.h"
 #include "nvgrect/priv.h"
 #include "nvgrect/report.h"
+#include "nvgrect/send.h"
 #include "nvgrect/sig.h"
 #include "nvgrect/suite.h"
 #include "run_verify.h"
@@ -43,7 +44,7 @@ struct run_opts {
 	uint32_t timeout_ms, rate;
 	unsigned buffer_kib;
 	uint64_t seed;
-	bool force;
+	bool force, allow_default_route;
 	int verbose;
 };
 
@@ -84,6 +85,7 @@ static void usage(FILE *f)
 		"                     (default: the invoking user under sudo; plain root\n"
 		"                     keeps uid 0 but loses every capability)\n"
 		"  --force            write into a non-empty OUTDIR, replacing files\n"
+		"  --allow-default-route  use an interface holding a default route\n"
 		"  -v, --verbose      log resolution and per-case progress\n"
 		"  -h, --help         this text\n"
 		"\n"
@@ -114,7 +116,7 @@ static int parse_real(const char *s, double max, double *out)
 }
 
 enum { OPT_DUT = 256, OPT_CASE, OPT_TIMEOUT, OPT_SEED, OPT_RATE, OPT_FORCE,
-       OPT_USER, OPT_BUFFER };
+       OPT_USER, OPT_BUFFER, OPT_DEFROUTE };
 
 static int parse_one(struct run_opts *o, int c, const char *arg)
 {
@@ -126,6 +128,7 @@ static int parse_one(struct run_opts *o, int c, const char *arg)
 	case 'o': o->outdir = arg; return 0;
 	case OPT_USER: o->user = arg; return 0;
 	case OPT_FORCE: o->force = true; return 0;
+	case OPT_DEFROUTE: o->allow_default_route = true; return 0;
 	case 'v': o->verbose++; return 0;
 	case OPT_CASE:
 		if (o->ncases >= RUN_CASES_MAX)
@@ -171,6 +174,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ "allow-default-route", no_argument, NULL, OPT_DEFROUTE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -315,6 +319,9 @@ static int open_live(struct run *r, struct nv_err *err)
 	if (!r->dut.tester.iface[0])
 		return nv_errc(err, NV_EXIT_USAGE, "%s: tester.iface is required for a live run",
 			       r->o.dut);
+	/* The same interlock as `gen -i`: never the interface of the default route. */
+	if (nv_send_check_iface(r->dut.tester.iface, r->o.allow_default_route, err) < 0)
+		return -1;
 	if (nv_live_filter_text(&r->dut, extra, extra_sources(&r->plan, extra),
 				filter, sizeof filter) < 0)
 		return nv_errc(err, NV_EXIT_USAGE, "capture filter too long");

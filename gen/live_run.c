@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "nvgrect/live.h"
+#include "nvgrect/send.h"
 #include "nvgrect/sig.h"
 
 #define US_PER_S 1000000ull
@@ -299,7 +300,9 @@ static int send_probe(struct sender *sd, const struct nv_planned *pl, struct nv_
 		const struct nv_frame *f = &sd->frames[i];
 		uint64_t ts = wall_us();
 
-		if (nv_live_send(r->lv, f->data, f->len, err) < 0)
+		/* Interlock: a probe goes to the DUT's PA and nowhere else. */
+		if (nv_send_check_dst(r->dut, f->data, f->len, err) < 0 ||
+		    nv_live_send(r->lv, f->data, f->len, err) < 0)
 			return -1;
 		if (r->probes_w && nv_pcapio_write(r->probes_w, ts, f->data, f->len, f->len,
 						   i == 0 ? pl->comment : NULL, err) < 0)

@@ -5,19 +5,8 @@
 # point; the outputs' owner shows they were created after it.
 set -eu
 . "$(dirname "$0")/run-lib.sh"
-need_root
-
-ns=nvt-prv-$$
-tmp=$(mktemp -d)
-cleanup() {
-	kernel_dut_down "$ns"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-chmod 755 "$tmp"
-mkdir -m 1777 "$tmp/w"
-kernel_dut_up "$ns"
+kernel_dut_up prv
+tmp=$LAB_RUN
 
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
@@ -27,9 +16,9 @@ run_probe() {
 	label=$1
 	rc=0
 	# shellcheck disable=SC2086
-	ip netns exec "$ns-t" env -u SUDO_UID -u SUDO_GID -u SUDO_USER \
+	lab_t env -u SUDO_UID -u SUDO_GID -u SUDO_USER \
 		NVGRECT_PRIV_PROBE="$tmp/w/$label.status" $2 \
-		"$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$E2E_DATA/run-kernel-dut.yaml" \
+		"$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$DUT" \
 		-o "$tmp/w/$label" --timeout 0.5 $3 >"$tmp/$label.out" 2>&1 || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$tmp/$label.out"; fail "$label: run exited $rc"; }
 	[ -s "$tmp/w/$label.status" ] || fail "$label: the probe hook wrote nothing"
@@ -78,8 +67,8 @@ echo "ok: plain root keeps uid 0 with CapEff/CapPrm/CapBnd 0"
 
 # An unknown user is a usage error, before any socket is opened.
 rc=0
-ip netns exec "$ns-t" "$NVGRECT" run "$E2E_DATA/run-mini.yaml" \
-	--dut "$E2E_DATA/run-kernel-dut.yaml" -o "$tmp/w/nouser" \
+lab_t "$NVGRECT" run "$E2E_DATA/run-mini.yaml" \
+	--dut "$DUT" -o "$tmp/w/nouser" \
 	--user nvgrect-no-such-user-$$ >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "unknown --user: exit $rc, want 2"
 [ ! -e "$tmp/w/nouser" ] || fail "unknown --user: OUTDIR was created"
@@ -88,9 +77,9 @@ echo "ok: unknown --user exits 2 and writes nothing"
 # The order, from the system calls: every socket before the first setuid,
 # every output file after it.
 if command -v strace >/dev/null 2>&1; then
-	ip netns exec "$ns-t" strace -f -qq -e trace=socket,setuid,setresuid,openat,mkdir \
+	lab_t strace -f -qq -e trace=socket,setuid,setresuid,openat,mkdir \
 		-o "$tmp/trace" "$NVGRECT" run "$E2E_DATA/run-mini.yaml" \
-		--dut "$E2E_DATA/run-kernel-dut.yaml" -o "$tmp/w/traced" --user nobody \
+		--dut "$DUT" -o "$tmp/w/traced" --user nobody \
 		--timeout 0.5 >/dev/null 2>&1 || fail "traced run failed"
 	drop=$(grep -n 'setres\?uid(' "$tmp/trace" | head -1 | cut -d: -f1)
 	[ -n "$drop" ] || fail "strace: no setuid call seen"

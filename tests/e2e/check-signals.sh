@@ -6,39 +6,17 @@
 # (issue 8 §5).
 set -eu
 . "$(dirname "$0")/run-lib.sh"
-need_root
-
-ns=nvt-sig-$$
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-	kernel_dut_down "$ns"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-kernel_dut_up "$ns"
-
+kernel_dut_up sig
+tmp=$LAB_RUN
 SUITE=$E2E_DATA/run-long.yaml
-DUT=$E2E_DATA/run-kernel-dut.yaml
 
-start_run() {   # start_run OUTDIR SUITE EXTRA-OPTIONS...
+start_run() {   # start_run OUTDIR SUITE EXTRA-OPTIONS... (pid in $pid)
 	out=$1 suite=$2
+	name=$(basename "$out")
 	shift 2
-	ip netns exec "$ns-t" "$NVGRECT" run "$suite" --dut "$DUT" -o "$out" --user nobody \
-		"$@" >"$tmp/$(basename "$out").log" 2>&1 &
-	pid=$!
-}
-
-# A pcap is readable to its end when tshark reads it without complaint.
-pcap_ok() {
-	msg=$(tshark -r "$1" 2>&1 >/dev/null) || { echo "$msg"; return 1; }
-	[ -z "$msg" ] || ! echo "$msg" | grep -qiv 'running as user'
-}
-
-pcap_count() {
-	tshark -r "$1" 2>/dev/null | wc -l
+	lab_spawn "$LAB_NS_T" "$name" "$NVGRECT" run "$suite" --dut "$DUT" -o "$out" \
+		--user nobody "$@"
+	pid=$(cat "$LAB_RUN/$name.pid")
 }
 
 # interrupt LABEL SIGNAL WANT-EXIT DELAY-S SUITE RUN-OPTIONS...
@@ -54,6 +32,7 @@ interrupt() {
 	rc=0
 	wait "$pid" || rc=$?
 	t1=$(now_ms)
+	rm -f "$LAB_RUN/$(basename "$out").pid"
 	pid=
 	took=$((t1 - t0))
 	[ "$rc" -eq "$want" ] || { cat "$tmp/$label.log"; fail "$label: exit $rc, want $want"; }
@@ -70,8 +49,6 @@ interrupt() {
 	eval "${label}_sent=$sent"
 }
 
-chmod 755 "$tmp"
-mkdir -m 1777 "$tmp/w"
 # Busy: probes going out every 5 ms, answers coming in.
 interrupt busy_int INT 130 1.5 "$SUITE" --timeout 1
 [ "$busy_int_sent" -gt 0 ] && [ "$busy_int_sent" -lt 2001 ] ||
@@ -88,12 +65,12 @@ interrupt idle_int INT 130 2 "$E2E_DATA/run-mini.yaml" --timeout 30
 sums() { (cd "$1" && sha256sum ./*); }
 before=$(sums "$tmp/w/idle_int")
 rc=0
-ip netns exec "$ns-t" "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$DUT" \
+lab_t "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$DUT" \
 	-o "$tmp/w/idle_int" --timeout 0.2 >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "existing OUTDIR without --force: exit $rc, want 2"
 [ "$(sums "$tmp/w/idle_int")" = "$before" ] || fail "existing OUTDIR changed without --force"
 rc=0
-ip netns exec "$ns-t" "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$DUT" \
+lab_t "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$DUT" \
 	-o "$tmp/w/idle_int" --timeout 0.2 --force --user nobody >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || fail "--force into an existing OUTDIR: exit $rc"
 jq -e '.interrupted == false' "$tmp/w/idle_int/report.json" >/dev/null ||
@@ -109,6 +86,7 @@ for delay in 0.05 0.2 0.6 1.2 1.9; do
 	sleep "$delay"
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+	rm -f "$LAB_RUN/$(basename "$out").pid"
 	pid=
 	[ -d "$out" ] || continue
 	for f in report.json report.xml report.md report.html; do

@@ -1,21 +1,14 @@
-# run-lib.sh - fixtures shared by the tests of `nvgrect run` (sourced).
+# run-lib.sh - fixtures for the tests of `nvgrect run` (sourced), on top of
+# the namespace lab (lab.sh).
 #
-# kernel_dut_up PREFIX: namespaces PREFIX-t (tester, veth nvt-tst0, no
-# address) and PREFIX-d (veth nvt-dut0 holding 192.0.2.2/24): a bare Linux
-# kernel as the DUT, which answers ARP and every GRE frame with ICMP 3/2.
-# Matches tests/e2e/data/run-kernel-dut.yaml. Nothing leaves the pair.
+# kernel_dut_up TAG: the lab with a bare Linux kernel as the DUT: dut.pa on
+# the DUT veth, no NVGRE endpoint, so it answers ARP itself and every GRE
+# frame with ICMP 3/2. Sets DUT (the lab's DUT file) and W (a directory
+# under the lab's RUN dir that any user may write, for --user nobody runs).
+# Everything is removed by lab_cleanup, on exit or on a signal.
 
-: "${NVGRECT:=$(cd "$(dirname "$0")/../.." && pwd)/build/nvgrect}"
-E2E_DIR=$(cd "$(dirname "$0")" && pwd)
-E2E_DATA=$E2E_DIR/data
-
-need_root() {
-	if [ "$(id -u)" != 0 ]; then
-		echo "skip: needs root (network namespaces)"
-		exit 77
-	fi
-	command -v ip >/dev/null 2>&1 || { echo "skip: no iproute2"; exit 77; }
-}
+. "$(dirname "$0")/lab.sh"
+E2E_DATA=$LAB_DIR/data
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -23,22 +16,27 @@ fail() {
 }
 
 kernel_dut_up() {
-	ip netns add "$1-t"
-	ip netns add "$1-d"
-	ip link add nvt-tst0 netns "$1-t" type veth peer name nvt-dut0 netns "$1-d"
-	ip -n "$1-t" link set lo up
-	ip -n "$1-d" link set lo up
-	ip -n "$1-t" link set nvt-tst0 up
-	ip -n "$1-d" addr add 192.0.2.2/24 dev nvt-dut0
-	ip -n "$1-d" link set nvt-dut0 up
-}
-
-kernel_dut_down() {
-	ip netns del "$1-t" 2>/dev/null || true
-	ip netns del "$1-d" 2>/dev/null || true
+	lab_need_root
+	lab_init "$1"
+	lab_up
+	ip -n "$LAB_NS_D" addr add "$LAB_DUT_PA/$LAB_PLEN" dev "$LAB_DUT_IF"
+	chmod 755 "$LAB_RUN"
+	W=$LAB_RUN/w
+	mkdir -m 1777 "$W"
+	DUT=$LAB_DUT_FILE
 }
 
 # Milliseconds since the epoch.
 now_ms() {
 	date +%s%3N
+}
+
+# A pcap or pcapng file tshark reads to its end without complaint.
+pcap_ok() {
+	_msg=$(tshark -r "$1" 2>&1 >/dev/null) || { echo "$_msg" >&2; return 1; }
+	! echo "$_msg" | grep -v -i 'running as user' | grep -q .
+}
+
+pcap_count() {
+	tshark -r "$1" 2>/dev/null | wc -l
 }
