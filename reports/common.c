@@ -108,7 +108,10 @@ const char *nv_rpt_suite_name(const struct nv_case_result *c)
 
 void nv_rpt_expect_str(const struct nv_expect *e, char *buf, size_t len)
 {
-	size_t n = (size_t)snprintf(buf, len, "%s", nv_report_obs_str(e->obs));
+	const char *words = e->obs == NV_OBS_ANY ? "anything (recorded for information)" :
+		e->obs == NV_OBS_NOT_DELIVERED ? "not delivered (rejected or silent)" :
+		nv_report_obs_str(e->obs);
+	size_t n = (size_t)snprintf(buf, len, "%s", words);
 
 	if (e->signature[0] && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " (%.*s)",

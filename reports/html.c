@@ -24,21 +24,23 @@ static const char css[] =
 	"color:var(--ink);background:#fff;margin:0 auto;max-width:1100px;padding:24px}\n"
 	"h1{font-size:1.6em;margin:0 0 .2em}h2{font-size:1.25em;border-bottom:2px solid var(--line);"
 	"padding-bottom:.2em;margin-top:2em}h3{font-size:1.05em;margin:0}\n"
-	"code,pre,.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:13px}\n"
+	"code,pre,.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.88em}\n"
 	".muted{color:var(--muted)}\n"
 	".badge{display:inline-block;min-width:7.5em;padding:1px 8px;border-radius:4px;font-weight:700;"
 	"color:#fff;text-align:center;margin-right:.5em}\n"
 	".badge.dark{color:#000}\n"
 	".v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-warn{background:var(--warn)}"
 	".v-info{background:var(--info)}.v-inconclusive{background:var(--inc)}\n"
-	".b-pass{border-left-color:var(--pass)}.b-fail{border-left-color:var(--fail)}"
-	".b-warn{border-left-color:var(--warn)}.b-info{border-left-color:var(--info)}"
-	".b-inconclusive{border-left-color:var(--inc)}\n"
 	"table{border-collapse:collapse;margin:.5em 0}th,td{text-align:left;vertical-align:top;"
 	"padding:4px 10px;border-bottom:1px solid var(--line)}th{font-weight:600;white-space:nowrap}\n"
 	".case{border-left:6px solid var(--line);background:var(--bg);margin:14px 0;padding:10px 14px;"
 	"border-radius:0 6px 6px 0;break-inside:avoid}\n"
 	".case summary{cursor:pointer;list-style-position:outside}\n"
+	/* after .case: the verdict colour wins over the neutral border */
+	".b-pass{border-left-color:var(--pass)}.b-fail{border-left-color:var(--fail)}"
+	".b-warn{border-left-color:var(--warn)}.b-info{border-left-color:var(--info)}"
+	".b-inconclusive{border-left-color:var(--inc)}\n"
+
 	".case summary h3{display:inline}\n"
 	".probe{border-top:1px dashed var(--line);margin-top:10px;padding-top:8px}\n"
 	"pre.hex{background:#fff;border:1px solid var(--line);padding:8px;overflow-x:auto;margin:4px 0;"
@@ -340,7 +342,7 @@ static void probe(FILE *f, const struct nv_probe_result *p)
 	}
 	if (p->reply.present || p->error.present)
 		fprintf(f, "; round trip %.3f ms", p->rtt_ms);
-	if (p->reply_tenant[0]) {
+	if (p->reply.present && p->reply_tenant[0]) {
 		fprintf(f, "; reply decoded to VSID %u, tenant ", (unsigned)p->reply_vsid);
 		nv_esc_html(f, p->reply_tenant);
 	}

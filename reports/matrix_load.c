@@ -74,8 +74,14 @@ static int get_str(struct ld *l, yaml_node_t *n, const char *what, char *buf, si
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 		return fail_at(l, n, "%s: expected a string", what);
 	vlen = n->data.scalar.length;
-	if (vlen >= len)
+	if (vlen >= len && strcmp(what, "endpoint.name"))
 		return fail_at(l, n, "%s: string too long", what);
+	if (vlen >= len) {
+		/* a display name: cut it at a UTF-8 character boundary */
+		vlen = len - 1;
+		while (vlen > 0 && (n->data.scalar.value[vlen] & 0xc0) == 0x80)
+			vlen--;
+	}
 	memcpy(buf, n->data.scalar.value, vlen);
 	buf[vlen] = '\0';
 	if (memchr(buf, '\0', vlen))
