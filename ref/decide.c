@@ -314,12 +314,12 @@ static void decide_gre(const struct nv_ref_ctx *c, const struct nv_pkt *p,
 	const struct nv_tenant *t;
 	const char *why = outer_refused(pr, p);
 
+	if (p->gre.has_key)
+		d->key = p->gre.key;
 	if (why) {
 		set(d, NV_REF_DROP, why);
 		return;
 	}
-	if (p->gre.has_key)
-		d->key = p->gre.key;
 	why = !(p->gre.flags & GREF_K) || !p->gre.has_key ? "gre.no-key" :
 	      p->gre.proto != GRE_P_TEB ? "gre.not-teb" : NULL;
 	if (why) {

@@ -193,6 +193,8 @@ int nv_ref_serve(const struct nv_ref_opts *o, struct nv_ref_stats *st,
 		return -1;
 	}
 	nv_sig_watch(s.lv.pc);
+	if (o->verbose)
+		fprintf(log_out(&s), "ref %s: listening on %s\n", o->prof->name, o->iface);
 	while (!nv_sig_caught()) {
 		if (nv_live_wait(&s.lv, WAIT_MS, on_frame, &s, err) < 0) {
 			rc = -1;
