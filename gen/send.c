@@ -134,6 +134,23 @@ int nv_send_check_iface(const char *iface, bool allow_default_route, struct nv_e
 	return 0;
 }
 
+int nv_send_iface_mac(const char *iface, uint8_t mac[6], struct nv_err *err)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return nv_errno(err, "socket");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		rc = nv_errno(err, "%s: hardware address", iface);
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return rc;
+}
+
 int nv_send_check_dst(const struct nv_dut *dut, const uint8_t *f, uint32_t len,
 		      struct nv_err *err)
 {

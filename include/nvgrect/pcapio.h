@@ -16,6 +16,9 @@
 
 enum nv_pcap_fmt { NV_FMT_PCAP, NV_FMT_PCAPNG };
 
+/* Files that must be reproducible pin time here: 2026-01-01T00:00:00Z. */
+#define NV_PCAPIO_PINNED_EPOCH_US 1767225600000000ull
+
 struct nv_pcap_writer;          /* opaque */
 struct nv_pcap_reader;          /* opaque */
 

@@ -52,6 +52,8 @@ int nv_send_check_iface(const char *iface, bool allow_default_route,
 			struct nv_err *err);
 /* Does the interface hold an IPv4 or IPv6 default route in this netns? */
 bool nv_send_iface_has_default_route(const char *iface);
+/* The interface's own MAC (SIOCGIFHWADDR). */
+int nv_send_iface_mac(const char *iface, uint8_t mac[6], struct nv_err *err);
 /* The destination interlock: the frame's outer IP destination is the DUT PA. */
 int nv_send_check_dst(const struct nv_dut *dut, const uint8_t *frame, uint32_t len,
 		      struct nv_err *err);
