@@ -333,14 +333,14 @@ static void load_gre(struct nv_yx *y, yaml_node_t *m, const char *path,
 		if (nv_yx_enum(y, v, sub, csum_names, 2, &c) == 0) {
 			p->gre.checksum = (enum nv_csum)c;
 			if (c == NV_CSUM_BAD && !p->gre.c)
-				nv_yx_err(y, v, sub, "checksum: bad needs c: true");
+				nv_yx_err(y, v, sub, "bad checksum needs c: true");
 		}
 	}
 	seq = opt_u32(y, m, path, "seq", 0, UINT32_MAX, &p->gre.seq);
 	p->gre.has_seq = seq > 0;
 	if (seq > 0 && !p->gre.s)
 		nv_yx_err(y, nv_yx_get(y, m, "seq"), nv_yx_path_key(sub, sizeof(sub), path, "seq"),
-			  "seq needs s: true");
+			  "a sequence number needs s: true");
 	p->gre.has_truncate = opt_u32(y, m, path, "truncate", 0, TRUNCATE_MAX,
 				      &p->gre.truncate) > 0;
 }

@@ -303,6 +303,11 @@ int nv_yx_parse(struct nv_yx *y, const char *buf, size_t len,
 			    len, NV_YX_FILE_MAX);
 		return -1;
 	}
+	/* forcing UTF-8 (no UTF-16 guessing) also stops libyaml skipping a BOM */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		buf += 3;
+		len -= 3;
+	}
 	if (check_nul(buf, len, diags) < 0 || scan(buf, len, diags) < 0)
 		return -1;
 	if (!yaml_parser_initialize(&p)) {

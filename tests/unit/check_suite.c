@@ -1,5 +1,6 @@
 /* check_suite.c - the suite loader: README example, defaults, binding, malformed inputs. */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -193,6 +194,137 @@ START_TEST(test_suite_bind_unknown_tenant)
 }
 END_TEST
 
+/* --- malformed suites: exact position and the kind of error --- */
+
+#define CASE_HEAD "suite: t\ncases:\n  - id: C1\n    level: MUST\n"
+#define PROBE "    probes: [{}]\n"
+
+struct neg {
+	const char *yaml;
+	int line, col;
+	const char *what;
+};
+
+static const struct neg negs[] = {
+	/* 0 */ { "suite: t\n", 1, 1, "missing required key 'cases'" },
+	{ "suite: t\ncases: {}\n", 2, 8, "cases: expected a list, got a mapping" },
+	{ "suite: a b\ncases: []\n", 1, 8, "suite: 'a b' is not a valid identifier" },
+	{ "suite: t\npacing_ms: 60001\ncases: []\n", 2, 12, "pacing_ms: 60001 out of range (0..60000)" },
+	{ "suite: t\ndescripton: x\ncases: []\n", 2, 1, "unknown key 'descripton' (did you mean 'description'?)" },
+	/* 5 */ { HEAD "{vsid: 16777216}\n", 7, 16, "cases[0].probes[0].vsid: 16777216 out of range (0..16777215)" },
+	{ HEAD "{vsid: 0x1000000}\n", 7, 16, "vsid: 0x1000000 out of range (0..16777215)" },
+	{ HEAD "{vsid: 12ab}\n", 7, 16, "'12ab' is not a number" },
+	{ HEAD "{vsid: 0x}\n", 7, 16, "'0x' is not a number" },
+	{ HEAD "{vsid: ' 5001'}\n", 7, 16, "expected a number, got quoted text" },
+	/* 10 */ { HEAD "{tenant: blue, vsid: 5001}\n", 7, 30, "give tenant or vsid, not both" },
+	{ HEAD "{tenant: two words}\n", 7, 18, "is not a tenant name" },
+	{ HEAD "{key: 0x100000000}\n", 7, 15, "key: 0x100000000 out of range (0..4294967295)" },
+	{ HEAD "{key: 1, flowid: 3}\n", 7, 15, "a raw key replaces vsid and flowid" },
+	{ HEAD "{layout: draft01}\n", 7, 18, "unknown layout 'draft01' (did you mean 'draft00'?)" },
+	/* 15 */ { HEAD "{flowid: 256}\n", 7, 18, "flowid: 256 out of range (0..255) for layout rfc7637" },
+	{ HEAD "{flowid: [1, 2, 300]}\n", 7, 18, "300 out of range (0..255)" },
+	{ HEAD "{flowid: []}\n", 7, 18, "0 FlowIDs, expected 1..32" },
+	{ HEAD "{flowid: {sweep: {from: 9, to: 1}}}\n", 7, 26, "from 9 is greater than to 1" },
+	{ HEAD "{flowid: {sweep: {from: 0, to: 9, step: 0}}}\n", 7, 49, "step: 0 out of range (1..4294967295)" },
+	/* 20 */ { HEAD "{flowid: {swep: {}}}\n", 7, 19, "unknown key 'swep' (did you mean 'sweep'?)" },
+	{ HEAD "{layout: draft00, flowid: random}\n", 7, 35, "layout draft00 has no FlowID field" },
+	{ HEAD "{gre: {c: 1}}\n", 7, 19, "gre.c: expected true or false, got '1'" },
+	{ HEAD "{gre: {version: 8}}\n", 7, 25, "gre.version: 8 out of range (0..7)" },
+	{ HEAD "{gre: {reserved0: 0x200}}\n", 7, 27, "gre.reserved0: 0x200 out of range (0..511)" },
+	/* 25 */ { HEAD "{gre: {checksum: bad}}\n", 7, 26, "gre.checksum: bad checksum needs c: true" },
+	{ HEAD "{gre: {checksum: wrong}}\n", 7, 26, "unknown value 'wrong' (expected one of: good, bad)" },
+	{ HEAD "{gre: {seq: 5}}\n", 7, 21, "gre.seq: a sequence number needs s: true" },
+	{ HEAD "{gre: {proto: 0x10000}}\n", 7, 23, "gre.proto: 0x10000 out of range (0..65535)" },
+	{ HEAD "{outer: {family: ipv5}}\n", 7, 26, "unknown value 'ipv5' (did you mean 'ipv4'?)" },
+	/* 30 */ { HEAD "{outer: {src: 2001:db8::1}}\n", 7, 23, "an IPv6 address, but family is ipv4" },
+	{ HEAD "{outer: {dscp: 64}}\n", 7, 24, "outer.dscp: 64 out of range (0..63)" },
+	{ HEAD "{outer: {options: 0x010101}}\n", 7, 27, "3 option bytes, must be a multiple of 4" },
+	{ HEAD "{outer: {options: 0xzz}}\n", 7, 27, "'zz' is not a hex byte" },
+	{ HEAD "{outer: {flow_label: 1}}\n", 7, 30, "flow_label needs family: ipv6" },
+	/* 35 */ { HEAD "{outer: {fragments: 9}}\n", 7, 29, "outer.fragments: 9 out of range (0..8)" },
+	{ HEAD "{outer: {vlan: {pcp: 1}}}\n", 7, 24, "outer.vlan: missing required key 'vid'" },
+	{ HEAD "{inner: {vlan: [{vid: 1}, {vid: 2}, {vid: 3}]}}\n", 7, 24, "3 VLAN tags, expected 1..2" },
+	{ HEAD "{inner: {vlan: [{vid: 4096}]}}\n", 7, 31, "inner.vlan[0].vid: 4096 out of range (0..4095)" },
+	{ HEAD "{inner: {dst_mac: auto}}\n", 7, 27, "'auto' is not a MAC address (xx:xx:xx:xx:xx:xx)" },
+	/* 40 */ { HEAD "{inner: {src_ca: 198.51.100.256}}\n", 7, 26, "'198.51.100.256' is not an IPv4 or IPv6 address" },
+	{ HEAD "{inner: {payload: icmp}}\n", 7, 27, "unknown value 'icmp'" },
+	{ HEAD "{inner: {payload_len: 8}}\n", 7, 31, "8 out of range (16..1400): the probe nonce needs 16 bytes" },
+	{ HEAD "{inner: {payload: raw}}\n", 7, 17, "payload: raw needs raw: bytes" },
+	{ HEAD "{inner: {raw: 0x00}}\n", 7, 23, "raw bytes need payload: raw" },
+	/* 45 */ { HEAD "{inner: {udp: {sport: 65536}}}\n", 7, 31, "inner.udp.sport: 65536 out of range (0..65535)" },
+	{ HEAD "{count: 0}\n", 7, 17, "count: 0 out of range (1..1000000)" },
+	{ HEAD "{gap_ms: -5}\n", 7, 18, "gap_ms: -5 out of range (0..60000)" },
+	{ HEAD "[]\n", 7, 9, "cases[0].probes[0]: expected a mapping, got a list" },
+	{ CASE_HEAD PROBE, 3, 5, "cases[0]: missing required key 'expect'" },
+	/* 50 */ { CASE_HEAD PROBE "    expect: {}\n", 6, 13, "missing required key 'observation'" },
+	{ CASE_HEAD PROBE "    expect: {observation: rejected, signature: icmp-3-999}\n", 6, 48,
+	  "'icmp-3-999' is not a signature" },
+	{ CASE_HEAD PROBE "    expect: {observation: silent, signature: icmp-3-10}\n", 6, 46,
+	  "a signature needs observation rejected or not-delivered" },
+	{ CASE_HEAD PROBE "    expect: {observation: rejected, tenant: blue}\n", 6, 45,
+	  "a tenant needs observation delivered or misdelivered" },
+	{ CASE_HEAD PROBE "    expect: [{observation: any}, {observation: any}, {observation: any},"
+	  " {observation: any}, {observation: any}]\n", 6, 13, "5 expectations, expected 1..4" },
+	/* 55 */ { CASE_HEAD PROBE "    expect: {observation: any, rate_limit_ok: maybe}\n", 6, 47,
+		   "expected true or false, got 'maybe'" },
+	{ "suite: t\ncases:\n  - {id: C1, level: MUST, probes: [{}], expect: {observation: any}, titel: x}\n",
+	  3, 69, "unknown key 'titel' (did you mean 'title'?)" },
+	{ "suite: t\ncases:\n  - {id: '', level: MUST, probes: [{}], expect: {observation: any}}\n",
+	  3, 10, "'' is not a valid identifier" },
+	{ "suite: t\nlayouts:\n  - {name: x, vsid: {shift: 8, width: 25}}\ncases: []\n", 3, 39,
+	  "width: 25 out of range (1..24)" },
+	{ "suite: t\nlayouts:\n  - {name: rfc7637, vsid: {shift: 8, width: 24}}\ncases: []\n", 3, 12,
+	  "layout rfc7637 defined twice" },
+	/* 60 */ { "suite: t\nlayouts:\n  - {name: x}\ncases: []\n", 3, 5, "missing required key 'vsid'" },
+	{ "suite: t\nlayouts:\n  - {name: x, vsid: {shift: 0, width: 8}, flowid: {shift: 4, width: 8}}\n"
+	  "cases: []\n", 3, 12, "overlap" },
+	{ "suite: t\ncases:\n  - {id: C1, level: MUST, probes: [{}], expect: {observation: any}}\n"
+	  "  - {id: C1, level: MUST, probes: [{}], expect: {observation: any}}\n", 4, 10,
+	  "cases[1].id: duplicate case id 'C1' (first at 3:5)" },
+	{ "suite: t\ncases:\n  - {id: C1, id: C2, level: MUST, probes: [{}], expect: {observation: any}}\n",
+	  3, 14, "cases[0].id: duplicate key (first at 3:6)" },
+	{ HEAD "{vsid: 1}\n      - {vsid: 2, vsid: 3}\n", 8, 19, "cases[0].probes[1].vsid: duplicate key (first at 8:10)" },
+};
+
+static bool has_diag(const struct nv_diags *d, int line, int col, const char *what)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->d[i].line == line && d->d[i].col == col && strstr(d->d[i].msg, what))
+			return true;
+	return false;
+}
+
+START_TEST(test_suite_negative)
+{
+	const struct neg *n = &negs[_i];
+	int rc = nv_suite_load_mem("t.yaml", n->yaml, strlen(n->yaml), &suite, &ds);
+
+	if (rc != -1 || !has_diag(&ds, n->line, n->col, n->what)) {
+		fprintf(stderr, "suite negative %d: want %d:%d '%s', got:\n", _i, n->line, n->col,
+			n->what);
+		dump(&ds);
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert(has_diag(&ds, n->line, n->col, n->what));
+}
+END_TEST
+
+/* All problems in one pass, in file order. */
+START_TEST(test_suite_reports_all_in_order)
+{
+	static const char y[] = HEAD "{vsid: 16777216, gre: {version: 9}, count: 0}\n"
+		"  - {id: 'bad id', level: must, probes: [{}], expect: {observation: any}}\n";
+	int prev = 0;
+
+	ck_assert_int_eq(nv_suite_load_mem("t.yaml", y, sizeof(y) - 1, &suite, &ds), -1);
+	ck_assert_int_eq(ds.n, 5);
+	for (int i = 0; i < ds.n; i++) {
+		ck_assert_int_ge(ds.d[i].line * 1000 + ds.d[i].col, prev);
+		prev = ds.d[i].line * 1000 + ds.d[i].col;
+	}
+}
+END_TEST
+
 static Suite *suite_suite(void)
 {
 	Suite *s = suite_create("suite");
@@ -204,6 +336,8 @@ static Suite *suite_suite(void)
 	tcase_add_test(tc, test_suite_defaults);
 	tcase_add_test(tc, test_suite_flowid_forms);
 	tcase_add_test(tc, test_suite_bind_unknown_tenant);
+	tcase_add_test(tc, test_suite_reports_all_in_order);
+	tcase_add_loop_test(tc, test_suite_negative, 0, (int)(sizeof(negs) / sizeof(negs[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
