@@ -1,0 +1,74 @@
+#!/bin/sh
+# check-diagnose.sh - `nvgrect diagnose` on captures made independently by
+# scapy (make_captures.py): inferred layouts, top finding, cited frames, exit
+# code; reports written with -o; hostile and broken files.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+NVGRECT=${NVGRECT:-$here/../../nvgrect}
+PY=/usr/bin/python3
+if ! $PY -c 'import scapy' 2>/dev/null; then
+	echo "check-diagnose: python3-scapy missing"; exit 77
+fi
+tmp=$(mktemp -d /tmp/nvt-diagnose-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+$PY "$here/make_captures.py" "$tmp/cap" >/dev/null
+fail=0
+pass=0
+for name in $($PY -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))))' "$tmp/cap/expect.json"); do
+	file=$($PY -c 'import json,sys; e=json.load(open(sys.argv[1]))[sys.argv[2]]; print(e["file"])' "$tmp/cap/expect.json" "$name")
+	dut=$($PY -c 'import json,sys; e=json.load(open(sys.argv[1]))[sys.argv[2]]; print(e.get("dut",""))' "$tmp/cap/expect.json" "$name")
+	set -- "$tmp/cap/$file" --json
+	[ -n "$dut" ] && set -- "$@" --dut "$tmp/cap/$dut"
+	rc=0
+	"$NVGRECT" diagnose "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" || rc=$?
+	if $PY "$here/check_expect.py" "$tmp/cap/expect.json" "$name" "$tmp/$name.json" "$rc"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: diagnose $name (stderr: $(head -c 300 "$tmp/$name.err"))"
+		fail=1
+	fi
+done
+
+# terminal output: nothing from a packet or a file name reaches the tty raw
+ctl="$tmp/cap/$(printf 'ctl\033[31m')x.pcap"
+cp "$tmp/cap/control-chars.pcap" "$ctl"
+"$NVGRECT" diagnose "$ctl" >"$tmp/ctl.txt" 2>&1 || true
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/ctl.txt"; then
+	echo "FAIL: raw ESC on the terminal"; fail=1
+fi
+
+# -o writes the three reports; a second run without --force refuses
+"$NVGRECT" diagnose "$tmp/cap/incident-at-draft00.pcap" -o "$tmp/out" >/dev/null || true
+for f in report.json report.md report.html; do
+	[ -s "$tmp/out/$f" ] || { echo "FAIL: -o did not write $f"; fail=1; }
+done
+$PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["diagnosis"]["findings"][0]["code"]=="layout-mismatch"' \
+	"$tmp/out/report.json" || { echo "FAIL: report.json top finding"; fail=1; }
+grep -q 'bring 192.0.2.1 to RFC 7637' "$tmp/out/report.md" || { echo "FAIL: report.md lacks the fix"; fail=1; }
+grep -q '<li><span class="critical">CRITICAL</span>' "$tmp/out/report.html" || { echo "FAIL: report.html"; fail=1; }
+rc=0; "$NVGRECT" diagnose "$tmp/cap/incident-at-draft00.pcap" -o "$tmp/out" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || { echo "FAIL: reuse of a full OUTDIR without --force exited $rc, expected 2"; fail=1; }
+rc=0; "$NVGRECT" diagnose "$tmp/cap/incident-at-draft00.pcap" -o "$tmp/out" --force >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { echo "FAIL: --force exited $rc, expected 1"; fail=1; }
+
+# bad input: exit 2 with a message, never a crash
+printf 'this is not a capture at all\n' >"$tmp/garbage.pcap"
+: >"$tmp/empty.pcap"
+for f in "$tmp/garbage.pcap" "$tmp/empty.pcap" "$tmp/does-not-exist.pcap"; do
+	rc=0; "$NVGRECT" diagnose "$f" >/dev/null 2>"$tmp/bad.err" || rc=$?
+	if [ "$rc" -ne 2 ] || ! [ -s "$tmp/bad.err" ]; then
+		echo "FAIL: $(basename "$f"): exit $rc, expected 2 with a message"; fail=1
+	fi
+done
+rc=0; "$NVGRECT" diagnose >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || { echo "FAIL: no argument exited $rc"; fail=1; }
+# a capture cut in the middle of a record: what was read is diagnosed
+size=$(wc -c <"$tmp/cap/incident-at-draft00.pcap")
+head -c $((size - 30)) "$tmp/cap/incident-at-draft00.pcap" >"$tmp/cut.pcap"
+rc=0; "$NVGRECT" diagnose "$tmp/cut.pcap" --json >"$tmp/cut.json" 2>&1 || rc=$?
+if [ "$rc" -ne 1 ] || ! grep -q '"capture-damaged"' "$tmp/cut.json"; then
+	echo "FAIL: cut capture: exit $rc, expected 1 with a capture-damaged finding"; fail=1
+fi
+
+echo "check-diagnose: $pass scenarios passed"
+exit $fail
