@@ -64,7 +64,7 @@ static void usage(FILE *f)
 		"frame (case, layout, VSID, FlowID, key, expectation); timestamps are pinned\n"
 		"(2026-01-01T00:00:00Z + the plan's pacing), so the same inputs and --seed\n"
 		"give byte-identical files. Without --dut a built-in documentation DUT is\n"
-		"used (192.0.2.1 -> 192.0.2.2, tenants blue 5001 and red 5002).\n"
+		"used (192.0.2.1 -> 192.0.2.2, tenants blue 5001 and green 6001).\n"
 		"\n"
 		"  -w, --write FILE        output file (.pcapng -> pcapng, else pcap)\n"
 		"  -i, --iface IFACE       send live on IFACE (needs --dut)\n"
@@ -234,7 +234,7 @@ static int load_inputs(struct gen *g)
 	if (!g->o.dut) {
 		nv_craft_doc_dut(&g->dut);
 		fprintf(stderr, "nvgrect gen: no --dut: using the built-in documentation DUT "
-			"(192.0.2.1 -> 192.0.2.2, tenants blue 5001, red 5002)\n");
+			"(192.0.2.1 -> 192.0.2.2, tenants blue 5001, green 6001)\n");
 	} else if (nv_dut_load(g->o.dut, &g->dut, &ds) < 0) {
 		print_diags(&ds);
 		return NV_EXIT_USAGE;

@@ -36,16 +36,18 @@ void nv_craft_env_init(struct nv_craft_env *env, const struct nv_dut *dut,
 }
 
 static void doc_tenant(struct nv_tenant *t, const char *name, uint32_t vsid,
-		       const char *vm_ca, const char *vm_mac)
+		       const char *tester_ca, const char *tester_mac, const char *vm_ca,
+		       const char *vm_mac)
 {
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->vsid = vsid;
-	nv_addr_parse(DOC_TESTER_CA, &t->tester_ca);
-	nv_mac_parse("02:00:00:00:00:01", &t->tester_mac);
+	nv_addr_parse(tester_ca, &t->tester_ca);
+	nv_mac_parse(tester_mac, &t->tester_mac);
 	nv_addr_parse(vm_ca, &t->vm_ca);
 	nv_mac_parse(vm_mac, &t->vm_mac);
 }
 
+/* The first two tenants of suites/duts/lab.yaml, so the shipped suites run. */
 void nv_craft_doc_dut(struct nv_dut *dut)
 {
 	memset(dut, 0, sizeof(*dut));
@@ -54,8 +56,10 @@ void nv_craft_doc_dut(struct nv_dut *dut)
 	dut->tester.mac.is_auto = true;
 	nv_addr_parse("192.0.2.2", &dut->dut.pa);
 	dut->dut.mac.is_auto = true;
-	doc_tenant(&dut->tenants[0], "blue", 5001, DOC_VM_CA, "02:00:00:00:13:89");
-	doc_tenant(&dut->tenants[1], "red", 5002, "198.51.100.3", "02:00:00:00:13:8a");
+	doc_tenant(&dut->tenants[0], "blue", 5001, DOC_TESTER_CA, "02:00:00:00:00:01",
+		   DOC_VM_CA, "02:00:00:00:13:89");
+	doc_tenant(&dut->tenants[1], "green", 6001, "203.0.113.1", "02:00:00:00:00:02",
+		   "203.0.113.2", "02:00:00:00:17:71");
 	dut->ntenants = 2;
 }
 

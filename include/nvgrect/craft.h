@@ -92,8 +92,8 @@ void nv_craft_env_init(struct nv_craft_env *env, const struct nv_dut *dut,
 
 /*
  * The documentation DUT used when `gen` has no --dut: tester 192.0.2.1,
- * DUT 192.0.2.2, tenant blue VSID 5001 (198.51.100.1 -> .2), tenant red
- * VSID 5002 (198.51.100.1 -> .3); MACs auto.
+ * DUT 192.0.2.2 (MACs auto), tenant blue VSID 5001 (198.51.100.1 -> .2)
+ * and green VSID 6001 (203.0.113.1 -> .2), as in suites/duts/lab.yaml.
  */
 void nv_craft_doc_dut(struct nv_dut *dut);
 
