@@ -26,12 +26,15 @@
 #   lab_spawn NS NAME CMD...   start CMD in NS in the background; pid in
 #                              RUN/NAME.pid, output in RUN/NAME.log
 #   lab_stop NAME              SIGTERM (then SIGKILL after 3 s) by pidfile;
-#                              returns the process's exit status if known
+#                              LAB_STOP_STATUS = its exit status (call it in
+#                              this shell, not in $(...): only the parent
+#                              shell can collect it)
 #   lab_wait_log FILE REGEX [SECONDS]  wait for a line (default 5 s)
 #   lab_ref_start PROFILE [DUTFILE] [ARGS...]
 #                              `nvgrect ref -v` in the DUT namespace on
 #                              LAB_DUT_IF; waits until it serves; log RUN/ref.log
-#   lab_ref_stop               stop it (SIGTERM); prints its exit status
+#   lab_ref_stop               stop it (SIGTERM); LAB_REF_STATUS = its exit
+#                              status (143 = stopped cleanly by SIGTERM)
 #   lab_gre_quiet NS           hold a raw IPPROTO_GRE socket in NS so its
 #                              kernel stops answering GRE with ICMP 3/2
 #   lab_cleanup                stop every spawned process (and OVS, if
@@ -168,10 +171,9 @@ lab_stop() {
 		_i=$((_i + 1))
 	done
 	kill -KILL "$_pid" 2>/dev/null || true
-	_st=0
-	wait "$_pid" 2>/dev/null || _st=$?
+	LAB_STOP_STATUS=0
+	wait "$_pid" 2>/dev/null || LAB_STOP_STATUS=$?
 	rm -f "$LAB_RUN/$1.pid"
-	return $_st
 }
 
 lab_wait_log() {
@@ -189,7 +191,7 @@ lab_wait_log() {
 lab_ref_start() {
 	_prof=$1
 	_dut=${2:-$LAB_DUT_FILE}
-	[ $# -ge 2 ] && shift 2 || shift $#
+	if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 	lab_spawn "$LAB_NS_D" ref "$NVGRECT" ref --profile "$_prof" --dut "$_dut" \
 		-i "$LAB_DUT_IF" -v "$@"
 	# "listening" is logged once the capture and its filter are in place
@@ -200,9 +202,9 @@ lab_ref_start() {
 }
 
 lab_ref_stop() {
-	_st=0
-	lab_stop ref || _st=$?
-	echo "$_st"
+	lab_stop ref
+	# shellcheck disable=SC2034  # read by the sourcing script
+	LAB_REF_STATUS=$LAB_STOP_STATUS
 }
 
 lab_gre_quiet() {
