@@ -74,7 +74,6 @@ K_BLUE_D0=0x00001389       # VSID 5001, draft00 (rfc7637: VSID 0x13, FlowID 0x89
 K_UNK=0x00177000           # VSID 6000, not provisioned
 K_GREEN=0x00177100         # VSID 6001, rfc7637
 K_GREEN_D0=0x00001771      # VSID 6001, draft00
-HEX='0x[0-9a-f]{8}'
 
 COMMON="ok:key=$K_BLUE flow:key=$K_BLUE_F d0:key=$K_BLUE_D0 unk:key=$K_UNK
 arp:key=$K_BLUE,inner=arp c1:key=$K_BLUE,flags=0xa000
