@@ -108,6 +108,7 @@ static void icmp_error(struct nv_dis *d, struct nv_pkt *p, int family,
 	size_t qlen = rfc4884_len(family, p->l4.type, rest);
 	struct nv_cur q = nv_cur_sub(&d->c, qlen ? qlen : nv_cur_left(&d->c));
 
+	p->quote_off = (uint16_t)nv_cur_off(&d->c);
 	p->icmp_type = p->l4.type;
 	p->icmp_code = p->l4.code;
 	p->icmp_family = family;

@@ -120,6 +120,8 @@ void nv_dissect_quote(const uint8_t *qb, size_t qlen, int family,
 		ok = nv_dis_ip6(&d, &q->ip, NV_L_QUOTE, &nv_names_ip6_quote);
 	if (ok && q->ip.frag_off == 0 && q->ip.proto == NV_PROTO_GRE)
 		quoted_gre(&d, q);
+	else if (ok && q->ip.frag_off == 0)     /* e.g. the tenant stack quoting our inner probe */
+		q->has_tag = nv_tag_find(d.c.p, nv_cur_left(&d.c), &q->tag);
 	quote_finish(&d, q);
 }
 

@@ -143,6 +143,7 @@ struct nv_pkt {
 	uint16_t gre_off;           /* offset of the GRE header in the frame */
 	uint16_t key_off;           /* offset of the GRE key (gre.has_key) */
 	uint32_t depth;             /* tags + encapsulations seen */
+	uint16_t quote_off;         /* offset of the ICMP quote in the frame */
 };
 
 /* Dissect one frame (DLT_EN10MB). Never reads past caplen; never fails. */

@@ -19,6 +19,7 @@ enum nv_verdict {
 
 #define NV_EVIDENCE_BYTES 256
 #define NV_SIG_MAX 32
+#define NV_SUITE_SCORE_MAX 16
 
 /* A captured response kept as evidence (bytes are clamped). */
 struct nv_evidence {
@@ -53,6 +54,12 @@ struct nv_case_result {
 	char detail[NV_TEXT_MAX];   /* mismatch: field, expected vs actual (dec and hex) */
 	int nprobes;                /* probe_results[first .. first+nprobes) */
 	int first;
+	/* added: every frame of the case counts here, also those beyond the
+	   NV_VERIFY_DETAIL_MAX kept in probe_results */
+	uint32_t nframes;
+	uint32_t nobs[NV_OBS_INCONCLUSIVE + 1];     /* frames per observation */
+	int64_t first_mismatch;     /* plan frame of the first mismatch, -1 none */
+	double score_weight;        /* by level, see verify/score.c */
 };
 
 /* RFC 7637 sender-rule finding about a frame the DUT emitted. */
@@ -82,6 +89,11 @@ struct nv_capture_stats {
 	uint64_t captured, received, dropped, ifdropped;
 	uint64_t unsolicited;       /* frames from the DUT matching no probe */
 	uint64_t malformed, truncated;
+	/* added */
+	uint64_t probes_seen;       /* our own probe frames found in the capture */
+	uint64_t responses;         /* replies and ICMP errors attributed to a probe */
+	uint64_t late;              /* attributed, but after the per-probe timeout */
+	uint64_t foreign_run;       /* tagged with another run id (other --seed) */
 };
 
 struct nv_result {
@@ -98,8 +110,18 @@ struct nv_result {
 	struct nv_sender_finding sender[32];
 	struct nv_endpoint endpoint;
 	struct nv_capture_stats stats;
-	int score;                  /* 0..100, see verify/score.c */
+	int score;                  /* 0..100, -1 nothing scorable; verify/score.c */
 	int counts[NV_V_FAIL + 1];  /* cases per verdict */
+	/* added */
+	int nsuite_scores;
+	struct nv_suite_score {
+		const struct nv_suite *suite;
+		int score;              /* 0..100; -1 when nothing was scorable */
+		int cases;
+	} suite_scores[NV_SUITE_SCORE_MAX];
+	uint32_t timeout_ms;        /* per-probe answer window used */
+	uint32_t sender_frames;     /* NVGRE frames the DUT emitted (checked) */
+	uint32_t sender_dropped;    /* findings beyond the 32 kept */
 };
 
 const char *nv_verdict_name(enum nv_verdict v);

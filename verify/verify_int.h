@@ -1,0 +1,114 @@
+/*
+ * verify_int.h - private to verify/: the verifier's state. Per planned frame
+ * a compact record (no evidence bytes); evidence only for the frames kept in
+ * the result (the first detail_per_case of every case).
+ */
+#ifndef NV_VERIFY_INT_H
+#define NV_VERIFY_INT_H
+
+#include "nvgrect/dissect.h"
+#include "nvgrect/verify.h"
+
+#define NV_TAG16 65536u             /* IPv4 ID, echo seq: 16-bit tags */
+#define NV_KEYTAB_MAX 256           /* distinct keys the DUT emitted, tracked */
+#define NV_SENDER_MAX 32
+
+/* How an ICMP error reached us. */
+enum nv_errkind { NV_EK_ICMP, NV_EK_ICMP6, NV_EK_NVGRE_ICMP, NV_EK_NVGRE_ICMP6 };
+
+enum nv_vp_flags {
+	NV_VP_SENT = 1 << 0,        /* seen leaving (capture or nv_verify_sent) */
+	NV_VP_NOMINAL = 1 << 1,
+	NV_VP_RATE_OK = 1 << 2,     /* the case tolerates rate-limited ICMP */
+	NV_VP_IS_ARP = 1 << 3,
+};
+
+struct nv_vprobe {
+	uint64_t sent_us;           /* first send (stream: latest) */
+	uint64_t reply_us, error_us;
+	uint32_t reply_key;
+	uint32_t sends;             /* times seen leaving (stream repetitions) */
+	uint32_t replies, errors, dups;
+	uint8_t flags;
+	uint8_t err_kind, err_type, err_code;
+	uint8_t reply_has_key;
+	int8_t reply_tenant;        /* tenant index by inner MAC/CA, -1 unknown */
+	uint8_t obs;                /* enum nv_obs, set by classify */
+	int32_t slot;               /* index in the result's probe array, -1 */
+	int32_t rl_from;            /* rate-limited: the neighbour whose error counts */
+};
+
+struct nv_keyseen {
+	uint32_t key;
+	uint32_t count;
+	uint32_t first_frame;
+};
+
+struct nv_verifier {
+	const struct nv_plan *plan;
+	const struct nv_dut *dut;
+	struct nv_verify_opts o;
+	struct nv_vprobe *vp;               /* plan->n */
+	uint32_t last_sent[NV_TAG16];       /* low 16 bits of frame -> frame+1 */
+
+	/* result being built: probe slots are allocated up front */
+	struct nv_probe_result *res;
+	int nres;
+
+	/* layouts of every suite in the plan (names point into the suites) */
+	int nlayouts;
+	const struct nv_layout *layouts[NV_LAYOUT_MAX];
+
+	uint32_t *arp;                      /* plan frames whose payload is ARP */
+	uint32_t narp;
+
+	/* the DUT as a sender */
+	struct nv_keyseen keys[NV_KEYTAB_MAX];
+	int nkeys;
+	uint64_t keys_untracked;
+	struct nv_sender_finding sf[NV_SENDER_MAX];
+	int nsf;
+	uint32_t sf_dropped;
+	uint32_t sender_frames;
+
+	struct nv_capture_stats st;
+	bool have_stats;
+	bool cut;                           /* nv_verify_cutoff called */
+	uint64_t stop_us;
+	bool interrupted;
+	char started[32];
+};
+
+/* correlate.c */
+/* Plan entry of a tag frame index (stream: modulo the plan), -1 if none. */
+int64_t nv_vf_plan_index(const struct nv_verifier *v, uint64_t tag_frame);
+bool nv_vf_from_tester(const struct nv_verifier *v, const struct nv_pkt *p);
+bool nv_vf_from_dut(const struct nv_verifier *v, const struct nv_pkt *p);
+int nv_vf_tenant_of_reply(const struct nv_verifier *v, const struct nv_pkt *p);
+
+/* sender.c */
+void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p, uint32_t cap_frame);
+void nv_sender_finish(struct nv_verifier *v, struct nv_result *r,
+		      const struct nv_layout *emits);
+/* Layout the DUT emits: a key decoding to a provisioned VSID under exactly one. */
+const struct nv_layout *nv_sender_emits(const struct nv_verifier *v, bool *entropy);
+
+/* evidence.c */
+void nv_evidence_fill(struct nv_evidence *e, const uint8_t *data, uint32_t caplen,
+		      uint32_t len, uint64_t ts_us, uint32_t cap_frame,
+		      const struct nv_pkt *p);
+
+/* classify.c: observation per probe (after the last frame) */
+void nv_classify(struct nv_verifier *v, const struct nv_layout *emits);
+/* The signature a frame's observation carries ("icmp-3-10", "silent", ...). */
+void nv_classify_signature(const struct nv_verifier *v, uint32_t i, char *buf,
+			   unsigned len);
+/* judge.c */
+int nv_judge(struct nv_verifier *v, struct nv_result *r, struct nv_err *err);
+/* score.c */
+void nv_score(struct nv_result *r);
+/* endpoint.c */
+void nv_endpoint(const struct nv_verifier *v, struct nv_result *r,
+		 const struct nv_layout *emits, bool entropy);
+
+#endif
