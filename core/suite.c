@@ -10,6 +10,7 @@
 #include "nvgrect/yamlx.h"
 
 #define PROBES_MAX 64
+#define SUITE_PROBES_MAX 4096  /* ~8 MiB of probes: a 1 MiB file could ask for 130 */
 #define CASES_MAX 1024
 #define COUNT_MAX 1000000u        /* frames of one probe */
 #define GAP_MS_MAX 60000u
@@ -692,6 +693,7 @@ static void load_probes(struct nv_yx *y, yaml_node_t *v, const char *path,
 		nv_yx_err(y, v, path, "%d probes, expected 1..%d", n, PROBES_MAX);
 		return;
 	}
+
 	c->probes = calloc((size_t)n, sizeof(*c->probes));
 	if (!c->probes) {
 		nv_yx_err(y, v, path, "out of memory");
@@ -750,13 +752,20 @@ static void check_case_ids(struct nv_yx *y, yaml_node_t *seq, const struct nv_su
 static void load_cases(struct nv_yx *y, yaml_node_t *seq, struct nv_suite *s)
 {
 	char path[NV_YX_PATH_MAX];
-	int n;
+	int n, total = 0;
 
 	if (!nv_yx_is_seq(y, seq, "cases"))
 		return;
 	n = nv_yx_seq_len(seq);
 	if (n < 1 || n > CASES_MAX) {
 		nv_yx_err(y, seq, "cases", "%d cases, expected 1..%d", n, CASES_MAX);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		total += nv_yx_seq_len(nv_yx_get(y, nv_yx_item(y, seq, i), "probes"));
+	if (total > SUITE_PROBES_MAX) {
+		nv_yx_err(y, seq, "cases", "%d probes in the suite, at most %d", total,
+			  SUITE_PROBES_MAX);
 		return;
 	}
 	s->cases = calloc((size_t)n, sizeof(*s->cases));

@@ -223,6 +223,12 @@ static enum scan_step scan_event(const yaml_event_t *ev, int *depth, int *docs,
 	return SCAN_GO;
 }
 
+static bool is_node(const yaml_event_t *ev)
+{
+	return ev->type == YAML_SCALAR_EVENT || ev->type == YAML_SEQUENCE_START_EVENT ||
+	       ev->type == YAML_MAPPING_START_EVENT || ev->type == YAML_ALIAS_EVENT;
+}
+
 /*
  * Walk the event stream with our own caps before anything builds a tree:
  * libyaml 0.2.5 has no nesting limit and its loader shares aliased nodes.
@@ -231,7 +237,7 @@ static int scan(const char *buf, size_t len, struct nv_diags *ds)
 {
 	yaml_parser_t p;
 	yaml_event_t ev;
-	int depth = 0, docs = 0, bad = 0, events = 0, rc = 0;
+	int depth = 0, docs = 0, bad = 0, nodes = 0, rc = 0;
 	enum scan_step step = SCAN_GO;
 
 	if (!yaml_parser_initialize(&p)) {
@@ -246,7 +252,7 @@ static int scan(const char *buf, size_t len, struct nv_diags *ds)
 			rc = -1;
 			break;
 		}
-		if (++events > NV_YX_NODES_MAX) {
+		if (is_node(&ev) && ++nodes > NV_YX_NODES_MAX) {
 			char m[80];
 
 			snprintf(m, sizeof(m), "more than %d YAML nodes", NV_YX_NODES_MAX);

@@ -21,7 +21,7 @@
 
 #define NV_YX_FILE_MAX (1u << 20)     /* bytes */
 #define NV_YX_DEPTH_MAX 32            /* nested collections */
-#define NV_YX_NODES_MAX 100000        /* events in the stream */
+#define NV_YX_NODES_MAX 100000        /* scalars, lists and mappings */
 #define NV_YX_SCALAR_MAX 4096         /* bytes in one scalar */
 #define NV_YX_PATH_MAX 160            /* "cases[2].probes[0].outer.vlan.vid" */
 

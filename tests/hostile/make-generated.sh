@@ -40,9 +40,15 @@ exp gen-key-5000.yaml 2:5001 "could not find expected ':'"
 { printf 'suite: h\n? "'; rep 5000 k; printf '"\n: 1\n'; } >gen-key-explicit-5000.yaml
 exp gen-key-explicit-5000.yaml 2:3 'longer than the 4096-byte limit'
 { printf 'suite: h\ncases: ['; rep 100001 '1,'; echo '1]'; } >gen-nodes-100k.yaml
-exp gen-nodes-100k.yaml 2:199995 'more than 100000 YAML nodes'
+exp gen-nodes-100k.yaml 2:199999 'more than 100000 YAML nodes'
 awk 'BEGIN { print "suite: h"; for (i = 0; i < 60000; i++) printf "k%d: 1\n", i }' >gen-many-keys.yaml
-exp gen-many-keys.yaml 49999:9 'more than 100000 YAML nodes'
+exp gen-many-keys.yaml 50000:9 'more than 100000 YAML nodes'
+
+# a valid-looking suite whose probes alone would need 130 MiB
+awk 'BEGIN { print "suite: h\ncases:"; for (c = 0; c < 1024; c++) {
+	printf "  - {id: C%d, level: MUST, expect: {observation: any}, probes: [{}", c;
+	for (p = 1; p < 64; p++) printf ",{}"; print "]}" } }' >gen-probes-65536.yaml
+exp gen-probes-65536.yaml 3:3 'cases: 65536 probes in the suite, at most 4096'
 
 # --- alias floods (billion laughs without a tree builder to expand them) --------
 { printf 'a: &a [x]\nb: ['; rep 100000 '*a,'; echo '*a]'; } >gen-alias-flood.yaml
