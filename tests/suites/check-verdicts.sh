@@ -83,17 +83,17 @@ run_profile() {
 		fi
 		t0=$(date +%s%3N)
 		rc=0
-		lab_t "$NVGRECT" run "$TOP/$suite" --dut "$TOP/$dut" -o "$dir" \
+		lab_t "$NVGRECT" run "$TOP/$suite" --dut "$TOP/$dut" -o "$dir/out" \
 			>"$dir/run.log" 2>&1 || rc=$?
 		t1=$(date +%s%3N)
 		cp "$LAB_RUN/ref.log" "$dir/ref.log" 2>/dev/null || true
 		lab_ref_stop >/dev/null
 		echo "$prof $name: exit $rc, $((t1 - t0)) ms" >>"$OUT/$prof.times"
-		if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] || [ ! -s "$dir/report.json" ]; then
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] || [ ! -s "$dir/out/report.json" ]; then
 			echo "$prof $suite: nvgrect run exited $rc (see $dir/run.log)" >>"$OUT/$prof.diff"
 			continue
 		fi
-		compare "$prof" "$ef" "$dir/report.json" "$suite" >>"$OUT/$prof.diff"
+		compare "$prof" "$ef" "$dir/out/report.json" "$suite" >>"$OUT/$prof.diff"
 	done
 	lab_cleanup
 }
