@@ -132,7 +132,8 @@ static uint8_t *put_opt(uint8_t *p, uint16_t code, const void *v, uint16_t len)
 {
 	p = put_le16(p, code);
 	p = put_le16(p, len);
-	memcpy(p, v, len);
+	if (len)            /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(p, v, len);
 	memset(p + len, 0, pad4(len) - len);
 	return p + pad4(len);
 }
