@@ -267,3 +267,29 @@ size_t nv_rpt_fmt(char *buf, size_t len, const char *fmt, ...)
 	/* cut text is fine for advice; report how much landed */
 	return (size_t)n < len ? (size_t)n : len - 1;
 }
+
+const char *nv_rpt_score_str(int score, char *buf, size_t len)
+{
+	if (score < 0)
+		snprintf(buf, len, "not scored (INFO cases only)");
+	else
+		snprintf(buf, len, "score %d/100", score);
+	return buf;
+}
+
+void nv_rpt_frames_str(const struct nv_case_result *c, char *buf, size_t len)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (c->nframes <= (uint32_t)c->nprobes)
+		return;
+	n = (size_t)snprintf(buf, len, "%u frames in all:", (unsigned)c->nframes);
+	for (int o = 0; o <= NV_OBS_INCONCLUSIVE && n < len; o++)
+		if (c->nobs[o])
+			n += (size_t)snprintf(buf + n, len - n, " %u %s,", (unsigned)c->nobs[o],
+					      nv_report_obs_str((enum nv_obs)o));
+	if (n < len && buf[n - 1] == ',')
+		n--;
+	snprintf(buf + n, len - n, "; the first %d are shown", c->nprobes);
+}

@@ -133,8 +133,8 @@ static void html_summary(FILE *f, const struct nv_result *r)
 	nv_esc_html(f, r->dut ? r->dut->name : r->endpoint.name);
 	fputs("</h1>\n<p class=\"banner\">", f);
 	badge(f, overall);
-	fprintf(f, " exit code %d &middot; score %d/100 &middot; %d cases, %d probes</p>\n",
-		code, r->score, r->ncases, r->nprobe_results);
+	fprintf(f, " exit code %d &middot; %s &middot; %d cases, %d probes</p>\n",
+		code, nv_rpt_score_str(r->score, buf, sizeof(buf)), r->ncases, r->nprobe_results);
 	if (r->interrupted)
 		fputs("<p class=\"warnbox\"><strong>! Interrupted:</strong> the run was stopped early; "
 		      "these results are partial.</p>\n", f);
@@ -156,6 +156,12 @@ static void html_summary(FILE *f, const struct nv_result *r)
 			fprintf(f, " (VSID %u)", (unsigned)r->dut->tenants[i].vsid);
 		}
 		fputs("</td></tr>\n", f);
+	}
+	for (int i = 0; r->nsuite_scores > 1 && i < r->nsuite_scores && i < NV_SUITE_SCORE_MAX; i++) {
+		fputs("<tr><th>Suite ", f);
+		nv_esc_html(f, r->suite_scores[i].suite ? r->suite_scores[i].suite->name : "?");
+		fprintf(f, "</th><td>%d cases, %s</td></tr>\n", r->suite_scores[i].cases,
+			nv_rpt_score_str(r->suite_scores[i].score, buf, sizeof(buf)));
 	}
 	fprintf(f, "<tr><th>Capture</th><td>%s: %llu frames, %llu dropped, %llu unsolicited, "
 		"%llu malformed, %llu truncated</td></tr>\n</table>\n</section>\n",
@@ -381,6 +387,11 @@ static void html_case(FILE *f, const struct nv_result *r, const struct nv_case_r
 	}
 	fputs("</td></tr>\n<tr><th>Actual</th><td>", f);
 	nv_esc_html(f, c->detail[0] ? c->detail : "as expected (see the probes)");
+	nv_rpt_frames_str(c, buf, sizeof(buf));
+	if (buf[0]) {
+		fputs("</td></tr>\n<tr><th>Frames</th><td>", f);
+		nv_esc_html(f, buf);
+	}
 	fputs("</td></tr>\n</table>\n", f);
 	for (int i = 0; i < c->nprobes; i++) {
 		const struct nv_probe_result *p = nv_rpt_probe(r, c, i);

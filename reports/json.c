@@ -56,8 +56,28 @@ static void write_summary(struct nv_jw *w, const struct nv_result *r)
 	nv_jw_int(w, "info", r->counts[NV_V_INFO]);
 	nv_jw_int(w, "inconclusive", r->counts[NV_V_INCONCLUSIVE]);
 	nv_jw_int(w, "probes", r->nprobe_results);
-	nv_jw_int(w, "score", r->score);
+	if (r->score < 0)
+		nv_jw_null(w, "score");     /* nothing scorable: only INFO cases */
+	else
+		nv_jw_int(w, "score", r->score);
+	nv_jw_arr(w, "suites");
+	for (int i = 0; i < r->nsuite_scores && i < NV_SUITE_SCORE_MAX; i++) {
+		const struct nv_suite_score *ss = &r->suite_scores[i];
+
+		nv_jw_obj(w, NULL);
+		nv_jw_str(w, "suite", ss->suite ? ss->suite->name : "");
+		if (ss->score < 0)
+			nv_jw_null(w, "score");
+		else
+			nv_jw_int(w, "score", ss->score);
+		nv_jw_int(w, "cases", ss->cases);
+		nv_jw_end(w, '}');
+	}
+	nv_jw_end(w, ']');
 	nv_jw_int(w, "exit_code", nv_rpt_exit_code(r));
+	nv_jw_uint(w, "timeout_ms", r->timeout_ms);
+	nv_jw_uint(w, "sender_frames", r->sender_frames);
+	nv_jw_uint(w, "sender_findings_dropped", r->sender_dropped);
 	nv_jw_obj(w, "capture");
 	nv_jw_bool(w, "live", s->live);
 	nv_jw_uint(w, "captured", s->captured);
@@ -67,6 +87,10 @@ static void write_summary(struct nv_jw *w, const struct nv_result *r)
 	nv_jw_uint(w, "unsolicited", s->unsolicited);
 	nv_jw_uint(w, "malformed", s->malformed);
 	nv_jw_uint(w, "truncated", s->truncated);
+	nv_jw_uint(w, "probes_seen", s->probes_seen);
+	nv_jw_uint(w, "responses", s->responses);
+	nv_jw_uint(w, "late", s->late);
+	nv_jw_uint(w, "foreign_run", s->foreign_run);
 	nv_jw_end(w, '}');
 	nv_jw_end(w, '}');
 }
@@ -205,6 +229,18 @@ static void write_case(struct nv_jw *w, const struct nv_result *r,
 	}
 	nv_jw_str(w, "verdict", nv_report_verdict_str(c->verdict));
 	JSTR(w, "detail", c->detail);
+	nv_jw_dbl(w, "weight", c->score_weight);
+	/* every frame of the case, also those beyond the probes[] kept */
+	nv_jw_uint(w, "frames", c->nframes > (uint32_t)c->nprobes ? c->nframes : (uint32_t)c->nprobes);
+	nv_jw_obj(w, "observations");
+	for (int o = 0; o <= NV_OBS_INCONCLUSIVE; o++)
+		if (c->nobs[o])
+			nv_jw_uint(w, nv_report_obs_str((enum nv_obs)o), c->nobs[o]);
+	nv_jw_end(w, '}');
+	if (c->first_mismatch >= 0)
+		nv_jw_int(w, "first_mismatch", c->first_mismatch);
+	else
+		nv_jw_null(w, "first_mismatch");
 	nv_jw_arr(w, "expect");
 	for (int i = 0; k && i < k->nexpect && i < NV_EXPECT_MAX; i++) {
 		nv_jw_obj(w, NULL);

@@ -142,7 +142,10 @@ static void suite_properties(FILE *f, const struct nv_result *r)
 	property(f, 6, "endpoint.flowid_tolerant",
 		 e->flowid_tolerant < 0 ? "null" : e->flowid_tolerant ? "true" : "false");
 	property(f, 6, "endpoint.unknown_vsid", e->unknown_vsid[0] ? e->unknown_vsid : "null");
-	snprintf(buf, sizeof(buf), "%d", r->score);
+	if (r->score >= 0)
+		snprintf(buf, sizeof(buf), "%d", r->score);
+	else
+		snprintf(buf, sizeof(buf), "null");
 	property(f, 6, "score", buf);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(r->stats.dropped + r->stats.ifdropped));
 	property(f, 6, "capture.dropped", buf);

@@ -112,7 +112,7 @@ static int get_int(struct ld *l, yaml_node_t *n, const char *what, int *out)
 	long v;
 
 	*out = -1;
-	if (!n)
+	if (!n || is_null(n))
 		return 0;
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return fail_at(l, n, "%s: expected a number", what);

@@ -19,10 +19,11 @@ static void md_summary(FILE *f, const struct nv_result *r)
 	fputs("# nvgrect report: ", f);
 	nv_esc_md(f, r->dut ? r->dut->name : r->endpoint.name);
 	fprintf(f, "\n\n**Result: %s** (exit %d). %d fail, %d inconclusive, %d warn, %d info, "
-		"%d pass; %d cases, %d probes; score %d/100.\n\n",
+		"%d pass; %d cases, %d probes; %s.\n\n",
 		code == NV_EXIT_FAIL ? "FAIL" : code == NV_EXIT_INCONCLUSIVE ? "INCONCLUSIVE" : "PASS",
 		code, r->counts[NV_V_FAIL], r->counts[NV_V_INCONCLUSIVE], r->counts[NV_V_WARN],
-		r->counts[NV_V_INFO], r->counts[NV_V_PASS], r->ncases, r->nprobe_results, r->score);
+		r->counts[NV_V_INFO], r->counts[NV_V_PASS], r->ncases, r->nprobe_results,
+		nv_rpt_score_str(r->score, buf, sizeof(buf)));
 	if (r->interrupted)
 		fputs("> **Interrupted:** the run was stopped early; these results are partial.\n\n", f);
 	fputs("- Run: ", f);
@@ -99,6 +100,12 @@ static void md_case(FILE *f, const struct nv_result *r, const struct nv_case_res
 	fputs("\n- Actual: ", f);
 	nv_esc_md(f, c->detail[0] ? c->detail : "as recorded below");
 	fputc('\n', f);
+	nv_rpt_frames_str(c, buf, sizeof(buf));
+	if (buf[0]) {
+		fputs("- Frames: ", f);
+		nv_esc_md(f, buf);
+		fputc('\n', f);
+	}
 	for (int i = 0; i < c->nprobes; i++) {
 		const struct nv_probe_result *p = nv_rpt_probe(r, c, i);
 

@@ -65,6 +65,11 @@ void nv_html_foot(FILE *f, const char *version);
  * would-be length): cut sentences are acceptable in advice text. */
 size_t nv_rpt_fmt(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* "score 80/100", or "not scored (INFO cases only)" for -1. */
+const char *nv_rpt_score_str(int score, char *buf, size_t len);
+/* "40 frames in all: 38 delivered, 2 rejected; the first 16 are shown",
+ * or "" when every frame of the case has its probe entry. */
+void nv_rpt_frames_str(const struct nv_case_result *c, char *buf, size_t len);
 /* mkdir -p (atomic.c). */
 int nv_rpt_mkdir_p(const char *path, struct nv_err *err);
 /* DESIGN §4 exit code of a result: 1 any FAIL, 3 any inconclusive, else 0.

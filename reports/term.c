@@ -87,8 +87,10 @@ static void print_totals(FILE *f, const struct nv_result *r, bool color)
 		if (n)
 			sgr(f, color, SGR_RESET);
 	}
-	fprintf(f, "   (%d cases, %d probes, score %d/100)\n",
-		r->ncases, r->nprobe_results, r->score);
+	char sc[48];
+
+	fprintf(f, "   (%d cases, %d probes, %s)\n",
+		r->ncases, r->nprobe_results, nv_rpt_score_str(r->score, sc, sizeof(sc)));
 }
 
 static void print_endpoint(FILE *f, const struct nv_endpoint *e)

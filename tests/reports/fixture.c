@@ -299,6 +299,11 @@ static void fx_case(struct nv_fixture *fx, int i, const struct fx_outcome *o,
 	set_str(cr->detail, sizeof(cr->detail), hostile ? HOSTILE : o->detail);
 	cr->first = i;
 	cr->nprobes = 1;
+	cr->nframes = 1;
+	cr->nobs[o->obs] = 1;
+	cr->first_mismatch = o->v == NV_V_FAIL ? (int64_t)pl->frame : -1;
+	cr->score_weight = c->level == NV_LEVEL_MUST ? 3 : c->level == NV_LEVEL_SHOULD ? 2 :
+			   c->level == NV_LEVEL_MAY ? 1 : 0;
 	fx->r.counts[o->v]++;
 }
 
@@ -344,6 +349,14 @@ static int nv_fixture_build(const char *profile, struct nv_fixture *fx)
 	fx->r.stats.received = 11;
 	fx->r.stats.unsolicited = hostile ? 3 : 0;
 	fx->r.score = fx_score(&fx->r);
+	fx->r.nsuite_scores = 1;
+	fx->r.suite_scores[0].suite = &fx->suite;
+	fx->r.suite_scores[0].score = fx->r.score;
+	fx->r.suite_scores[0].cases = FX_NCASES;
+	fx->r.timeout_ms = 2000;
+	fx->r.sender_frames = 5;
+	fx->r.stats.probes_seen = FX_NCASES;
+	fx->r.stats.responses = 5;
 
 	set_str(e->name, sizeof(e->name), fx->dut.name);
 	e->naccepts = 1;
