@@ -293,3 +293,10 @@ void nv_rpt_frames_str(const struct nv_case_result *c, char *buf, size_t len)
 		n--;
 	snprintf(buf + n, len - n, "; the first %d are shown", c->nprobes);
 }
+
+bool nv_rpt_sig_adds(const struct nv_probe_result *p)
+{
+	size_t n = strnlen(p->signature, sizeof(p->signature));
+
+	return n && strncmp(p->signature, nv_report_obs_str(p->obs), sizeof(p->signature)) != 0;
+}

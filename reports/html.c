@@ -336,7 +336,7 @@ static void probe(FILE *f, const struct nv_probe_result *p)
 		fputs("</td></tr>\n", f);
 	}
 	fprintf(f, "<tr><th>Observed</th><td><strong>%s</strong>", nv_report_obs_str(p->obs));
-	if (p->signature[0]) {
+	if (nv_rpt_sig_adds(p)) {
 		fputs(" <code>", f);
 		nv_esc_html(f, p->signature);
 		fputs("</code>", f);

@@ -41,7 +41,7 @@ static void probe_lines(FILE *f, const struct nv_result *r, const struct nv_case
 			nv_esc_xml(f, p->pl->comment);
 		}
 		fprintf(f, "\n  observed %s", nv_report_obs_str(p->obs));
-		if (p->signature[0]) {
+		if (nv_rpt_sig_adds(p)) {
 			fputs(" (", f);
 			nv_esc_xml(f, p->signature);
 			fputc(')', f);

@@ -56,7 +56,7 @@ static void md_probe(FILE *f, const struct nv_probe_result *p)
 			(unsigned)p->pl->vsid, (unsigned)p->pl->flowid, key);
 	}
 	fprintf(f, ": **%s**", nv_report_obs_str(p->obs));
-	if (p->signature[0]) {
+	if (nv_rpt_sig_adds(p)) {
 		fputs(" (", f);
 		nv_esc_md(f, p->signature);
 		fputc(')', f);
@@ -144,7 +144,7 @@ static void md_table(FILE *f, const struct nv_result *r, const int *idx)
 		fputs(" | ", f);
 		if (p) {
 			fputs(nv_report_obs_str(p->obs), f);
-			if (p->signature[0] && strcmp(p->signature, nv_report_obs_str(p->obs))) {
+			if (nv_rpt_sig_adds(p)) {
 				fputc(' ', f);
 				nv_esc_md(f, p->signature);
 			}
@@ -185,7 +185,7 @@ int nv_report_write_md(FILE *f, const struct nv_result *r, struct nv_err *err)
 		return nv_errc(err, NV_EXIT_RUNTIME, "out of memory writing report.md");
 	nv_rpt_case_order(r, idx);
 	md_summary(f, r);
-	fputs("## Needs attention\n\n", f);
+	fputs("## Findings, failures first\n\n", f);
 	for (int i = 0; i < r->ncases; i++) {
 		if (r->cases[idx[i]].verdict == NV_V_PASS)
 			continue;
@@ -193,7 +193,7 @@ int nv_report_write_md(FILE *f, const struct nv_result *r, struct nv_err *err)
 		shown++;
 	}
 	if (!shown)
-		fputs("Nothing: every case passed.\n\n", f);
+		fputs("None: every case passed.\n\n", f);
 	md_endpoint(f, r);
 	md_sender(f, r);
 	md_table(f, r, idx);

@@ -70,6 +70,9 @@ const char *nv_rpt_score_str(int score, char *buf, size_t len);
 /* "40 frames in all: 38 delivered, 2 rejected; the first 16 are shown",
  * or "" when every frame of the case has its probe entry. */
 void nv_rpt_frames_str(const struct nv_case_result *c, char *buf, size_t len);
+/* The probe's signature says more than its observation ("icmp-3-10" after
+ * "rejected"; not "delivered" after "delivered"). */
+bool nv_rpt_sig_adds(const struct nv_probe_result *p);
 /* mkdir -p (atomic.c). */
 int nv_rpt_mkdir_p(const char *path, struct nv_err *err);
 /* DESIGN §4 exit code of a result: 1 any FAIL, 3 any inconclusive, else 0.

@@ -71,7 +71,7 @@ j=$TMP/rtm/report.json
 m=$TMP/rtm/report.md
 head -1 "$m" | grep -q '^# nvgrect report: hv-rtm$' || fail "md: title"
 order=$(grep -n '^## ' "$m" | cut -d: -f2- | tr '\n' '|')
-[ "$order" = "## Needs attention|## Endpoint|## All cases|" ] || fail "md: section order is $order"
+[ "$order" = "## Findings, failures first|## Endpoint|## All cases|" ] || fail "md: section order is $order"
 first=$(grep -m1 '^### ' "$m")
 case "$first" in *FAIL*) ;; *) fail "md: first case shown is not a FAIL: $first" ;; esac
 grep -q 'accepts draft00 (VSID in the low 24 bits) keys only' "$m" || fail "md: endpoint in words"
