@@ -48,6 +48,28 @@ void dx_frames_merge(struct nv_dx_frames *dst, const struct nv_dx_frames *src)
 	dst->total += src->total;
 }
 
+/* Make room for one more element in *arr (zeroed); false at max or OOM. */
+static bool grow(void **arr, int *cap, int n, int max, size_t elem)
+{
+	int ncap;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	if (n >= max)
+		return false;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > max)
+		ncap = max;
+	p = realloc(*arr, (size_t)ncap * elem);
+	if (!p)
+		return false;
+	memset((char *)p + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+	*arr = p;
+	*cap = ncap;
+	return true;
+}
+
 static uint32_t fnv(uint32_t h, const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -86,7 +108,8 @@ static int host_get(struct nv_diagnose *x, const struct nv_addr *pa)
 			return s - 1;
 		h = (h + 1) % DX_HOST_SLOTS;
 	}
-	if (x->nhosts >= NV_DX_HOST_MAX)
+	if (!grow((void **)&x->hosts, &x->cap_hosts, x->nhosts, NV_DX_HOST_MAX,
+		  sizeof(*x->hosts)))
 		return -1;
 	x->hosts[x->nhosts].pa = *pa;
 	x->host_slot[h] = ++x->nhosts;
@@ -124,7 +147,8 @@ static struct dx_dir *dir_get(struct nv_diagnose *x, int src, int dst)
 		return &x->dirs[x->last_dir];
 	i = dx_dir_find(x, src, dst);
 	if (i < 0) {
-		if (x->ndirs >= NV_DX_DIR_MAX)
+		if (!grow((void **)&x->dirs, &x->cap_dirs, x->ndirs, NV_DX_DIR_MAX,
+			  sizeof(*x->dirs)))
 			return NULL;
 		for (h = dir_hash(src, dst); x->dir_slot[h]; h = (h + 1) % DX_DIR_SLOTS)
 			;
@@ -214,7 +238,8 @@ static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 			return c;
 		h = (h + 1) % DX_CONV_SLOTS;
 	}
-	if (x->nconvs >= NV_DX_CONV_MAX)
+	if (!grow((void **)&x->convs, &x->cap_convs, x->nconvs, NV_DX_CONV_MAX,
+		  sizeof(*x->convs)))
 		return NULL;
 	c = &x->convs[x->nconvs];
 	c->h[0] = hh[0];
@@ -427,10 +452,8 @@ struct nv_diagnose *nv_diagnose_new(const struct nv_dut *dut, struct nv_err *err
 		nv_errno(err, "diagnose: out of memory");
 		return NULL;
 	}
-	x->dirs = calloc(NV_DX_DIR_MAX, sizeof(*x->dirs));
-	x->convs = calloc(NV_DX_CONV_MAX, sizeof(*x->convs));
 	x->conv_slot = calloc(DX_CONV_SLOTS, sizeof(*x->conv_slot));
-	if (!x->dirs || !x->convs || !x->conv_slot) {
+	if (!x->conv_slot) {
 		nv_diagnose_free(x);
 		nv_errno(err, "diagnose: out of memory");
 		return NULL;
@@ -452,6 +475,7 @@ void nv_diagnose_free(struct nv_diagnose *x)
 {
 	if (!x)
 		return;
+	free(x->hosts);
 	free(x->dirs);
 	free(x->convs);
 	free(x->conv_slot);

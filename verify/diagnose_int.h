@@ -107,15 +107,16 @@ struct nv_diagnose {
 	uint64_t frames, nvgre, gre_other, fragments, icmp_errors, icmp_nvgre;
 	uint64_t truncated, malformed, untracked;
 
-	int nhosts;
-	struct dx_host hosts[NV_DX_HOST_MAX];
+	/* tables grow on demand up to their NV_DX_*_MAX bound */
+	int nhosts, cap_hosts;
+	struct dx_host *hosts;
 	int host_slot[DX_HOST_SLOTS];   /* index + 1, 0 = empty */
-	int ndirs;
-	struct dx_dir *dirs;            /* NV_DX_DIR_MAX */
+	int ndirs, cap_dirs;
+	struct dx_dir *dirs;
 	int dir_slot[DX_DIR_SLOTS];
 	int last_dir;
-	int nconvs;
-	struct dx_conv *convs;          /* NV_DX_CONV_MAX */
+	int nconvs, cap_convs;
+	struct dx_conv *convs;
 	int *conv_slot;                 /* DX_CONV_SLOTS */
 };
 
