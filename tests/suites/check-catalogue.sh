@@ -142,7 +142,7 @@ if [ -n "${NVGRECT:-}" ] && [ -x "$NVGRECT" ] && "$NVGRECT" gen --help >/dev/nul
 		ef=$(grep -l "^# suite: $f\$" "$EXP"/*.txt 2>/dev/null | head -n 1 || true)
 		[ -n "$ef" ] || continue
 		dut=$(sed -n 's/^# dut: //p' "$ef" | head -n 1)
-		if ! "$NVGRECT" gen "$f" --dut "$dut" -w "$tmp/bind.pcapng" >"$tmp/gen.out" 2>&1; then
+		if ! "$NVGRECT" gen "$f" --dut "$dut" -w "$tmp/bind-$nb.pcapng" >"$tmp/gen.out" 2>&1; then
 			bad "$f does not craft against $dut:"
 			sed 's/^/    | /' "$tmp/gen.out"
 		fi
