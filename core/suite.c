@@ -818,7 +818,10 @@ int nv_suite_load_mem(const char *name, const char *buf, size_t len,
 		load_root(&y, nv_yx_root(&y), s);
 	nv_yx_free(&y);
 	nv_yx_diags_sort(diags);
-	return diags->n || diags->dropped ? -1 : 0;
+	if (!diags->n && !diags->dropped)
+		return 0;
+	nv_suite_free(s);           /* a suite with problems is never half-used */
+	return -1;
 }
 
 int nv_suite_load(const char *path, struct nv_suite *s, struct nv_diags *diags)
