@@ -47,12 +47,13 @@ static const char css[] =
 	"line-height:1.35}\n"
 	"mark.key{background:#F0E442;color:#000;outline:1px solid #000;font-weight:700}\n"
 	".kv th{width:11em}\n"
+	"table.index .badge{min-width:8.5em;font-size:.85em}table.index td{padding:2px 10px}\n"
 	".banner{font-size:1.15em;margin:.4em 0 1em}\n"
 	".warnbox{border:2px solid var(--warn);padding:6px 10px;border-radius:6px}\n"
 	"svg text{font:13px system-ui,'DejaVu Sans',sans-serif;fill:#1b1b1b}\n"
 	"footer{margin-top:3em;font-size:.85em;color:var(--muted)}\n"
 	"@media print{body{max-width:none;padding:0;font-size:11pt}"
-	"details::details-content{content-visibility:visible;display:contents}"
+	"details::details-content{content-visibility:visible;display:block}"
 	"details>summary{list-style:none}.case{break-inside:avoid;background:none}"
 	".badge,mark.key,.v-pass,.v-fail,.v-warn,.v-info,.v-inconclusive{-webkit-print-color-adjust:exact;"
 	"print-color-adjust:exact}a{color:inherit;text-decoration:none}}\n";
@@ -359,13 +360,44 @@ static void probe(FILE *f, const struct nv_probe_result *p)
 	fputs("</div>\n", f);
 }
 
+/* One row per case, linking to its section: the way in for long suites. */
+static void html_index(FILE *f, const struct nv_result *r, const int *idx)
+{
+	fputs("<section id=\"index\">\n<h2>All cases</h2>\n<table class=\"index\">\n"
+	      "<tr><th>Verdict</th><th>Case</th><th>Title</th><th>Observed</th></tr>\n", f);
+	for (int i = 0; i < r->ncases; i++) {
+		const struct nv_case_result *c = &r->cases[idx[i]];
+		const struct nv_probe_result *p = nv_rpt_probe(r, c, 0);
+
+		fputs("<tr><td>", f);
+		badge(f, c->verdict);
+		fprintf(f, "</td><td><a href=\"#case-%d\"><code>", idx[i]);
+		nv_esc_html(f, c->kase ? c->kase->id : "?");
+		fputs("</code></a></td><td>", f);
+		nv_esc_html(f, c->kase ? c->kase->title : "");
+		fputs("</td><td>", f);
+		if (p) {
+			fputs(nv_report_obs_str(p->obs), f);
+			if (nv_rpt_sig_adds(p)) {
+				fputs(" <code>", f);
+				nv_esc_html(f, p->signature);
+				fputs("</code>", f);
+			}
+			if (c->nprobes > 1)
+				fprintf(f, " <span class=\"muted\">+%d more</span>", c->nprobes - 1);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n</section>\n", f);
+}
+
 static void html_case(FILE *f, const struct nv_result *r, const struct nv_case_result *c)
 {
 	const struct nv_case *k = c->kase;
 	char buf[256];
 
-	fprintf(f, "<details class=\"case b-%s\"%s>\n<summary><h3>", vclass(c->verdict),
-		c->verdict == NV_V_PASS ? "" : " open");
+	fprintf(f, "<details id=\"case-%d\" class=\"case b-%s\"%s>\n<summary><h3>",
+		(int)(c - r->cases), vclass(c->verdict), c->verdict == NV_V_PASS ? "" : " open");
 	badge(f, c->verdict);
 	fputs("<code>", f);
 	nv_esc_html(f, k ? k->id : "?");
@@ -437,6 +469,7 @@ int nv_report_write_html(FILE *f, const struct nv_result *r, struct nv_err *err)
 	nv_html_head(f, title);
 	html_summary(f, r);
 	html_endpoint(f, &r->endpoint);
+	html_index(f, r, idx);
 	fputs("<section id=\"cases\">\n<h2>Cases</h2>\n<p class=\"muted\">Failures first. "
 	      "In the hex dumps the GRE key (or the key quoted inside an ICMP error) is "
 	      "<mark class=\"key\">marked</mark>.</p>\n", f);
