@@ -218,7 +218,7 @@ static int map_gre(struct nv_cur *c, struct nv_frame_map *m, struct nv_err *err)
 		return nv_errf(err, "frame map: truncated GRE");
 	off = nv_cur_off(c);
 	if (flags & (GRE_F_C | GRE_F_R)) {
-		if (flags & GRE_F_C)
+		if ((flags & GRE_F_C) && nv_cur_left(c) >= GRE_CSUM_FIELD_LEN)
 			m->csum_off = (uint16_t)off;
 		off += GRE_CSUM_FIELD_LEN;
 	}
@@ -259,8 +259,8 @@ static void map_inner(struct nv_cur *c, struct nv_frame_map *m)
 		return;
 	}
 	m->inner_l3 = (uint16_t)l3;
-	if (proto != IPPROTO_ICMP_NUM && proto != IPPROTO_ICMP6_NUM &&
-	    proto != IPPROTO_UDP_NUM)
+	if ((proto != IPPROTO_ICMP_NUM && proto != IPPROTO_ICMP6_NUM &&
+	     proto != IPPROTO_UDP_NUM) || nv_cur_left(c) < ICMP_HDR_LEN)
 		return;
 	m->inner_l4 = (uint16_t)nv_cur_off(c);
 	m->inner_l4_proto = proto;
@@ -278,9 +278,12 @@ int nv_craft_map(const uint8_t *frame, uint32_t len, struct nv_frame_map *m,
 	nv_cur_init(&c, frame, len);
 	if (map_outer(&c, m, err) < 0)
 		return -1;
-	rc = map_gre(&c, m, err);
-	if (rc < 0)
-		return -1;
+	/* a GRE header cut short on purpose (gre.truncate) maps as far as it goes */
+	rc = map_gre(&c, m, NULL);
+	if (rc < 0) {
+		m->key_off = m->csum_off = 0;
+		return 0;
+	}
 	if (rc == 0)
 		map_inner(&c, m);
 	return 0;

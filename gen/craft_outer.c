@@ -77,6 +77,23 @@ static int build_v6(libnet_t *l, const struct nv_planned *pl, const struct craft
 	return nv_lnet_ipv6(l, &s, buf, IPV6_FRAG_HDR_LEN + pc->len, err);
 }
 
+/*
+ * libnet 1.1.6 writes the IPv6 flow label's middle byte as `fl & 0x0ff00 >> 8`
+ * (precedence: the low byte again), so the first word of the header is
+ * rewritten here: version 6, traffic class, 20-bit flow label.
+ */
+static void fix_v6_word(const struct nv_planned *pl, struct nv_frame *f, uint32_t l3)
+{
+	const struct nv_probe *p = pl->probe;
+	uint32_t fl = p->outer.has_flow_label ? p->outer.flow_label
+					      : NV_TAG_FLOW_LABEL(pl->frame);
+
+	if (f->len < l3 + IPV6_HDR_LEN)
+		return;
+	put32(f->data + l3, IPV6_VERSION_WORD | (uint32_t)tos_byte(p) << IPV6_TCLASS_SHIFT |
+			    (fl & IPV6_FLOW_LABEL_MASK));
+}
+
 static int build_frame(const struct nv_planned *pl, const struct craft_addrs *a,
 		       int family, const struct outer_piece *pc, struct nv_frame *out,
 		       struct nv_err *err)
@@ -97,6 +114,8 @@ static int build_frame(const struct nv_planned *pl, const struct craft_addrs *a,
 	if (nv_lnet_eth(l, &eth, NULL, 0, err) < 0)
 		goto out;
 	rc = nv_lnet_coalesce(l, out->data, sizeof(out->data), &out->len, err);
+	if (rc == 0 && family == AF_INET6)
+		fix_v6_word(pl, out, ETH_HDR_LEN + (eth.nvlan ? VLAN_TAG_LEN : 0));
 out:
 	libnet_destroy(l);
 	return rc;

@@ -117,7 +117,11 @@ struct nv_frame_map {
 	uint8_t inner_l4_proto; /* 1, 58, 17 or 0 */
 	uint16_t nonce;         /* the 16-byte probe tag nonce */
 };
-/* Locate the fields of a frame built by nv_craft_frames (bounded parse). */
+/*
+ * Locate the fields of a frame built by nv_craft_frames (bounded parse).
+ * -1 when even the outer Ethernet/IP header is not there or not GRE; a
+ * frame cut inside GRE or the inner frame maps what it holds (the rest 0).
+ */
 int nv_craft_map(const uint8_t *frame, uint32_t len, struct nv_frame_map *m,
 		 struct nv_err *err);
 
