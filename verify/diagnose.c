@@ -26,7 +26,7 @@
 #define DX_FLOW_SHIFT 8
 #define DX_FLOW_MASK 0xFFu
 #define DX_FNV_OFFSET 2166136261u
-#define DX_FNV_PRIME 16777619u
+#define DX_MIX 0x9E3779B1u
 
 void dx_frames_add(struct nv_dx_frames *fr, uint64_t frame_no)
 {
@@ -70,42 +70,64 @@ static bool grow(void **arr, int *cap, int n, int max, size_t elem)
 	return true;
 }
 
-static uint32_t fnv(uint32_t h, const void *p, size_t n)
+static size_t addr_len(const struct nv_addr *a)
 {
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * DX_FNV_PRIME;
-	return h;
+	return a->family == AF_INET6 ? 16 : a->family == AF_INET ? 4 : 6;
 }
 
+/* Word-wise mix of an address (hot path: called per frame on cache misses). */
 static uint32_t addr_hash(uint32_t h, const struct nv_addr *a)
 {
-	size_t n = a->family == AF_INET6 ? 16 : 4;
+	size_t n = addr_len(a);
+	uint32_t w;
 
-	h = fnv(h, &a->family, sizeof(a->family));
-	return fnv(h, a->a, n);
+	h = (h ^ (uint32_t)a->family) * DX_MIX;
+	for (size_t i = 0; i + 4 <= n; i += 4) {
+		memcpy(&w, a->a + i, 4);
+		h = (h ^ w) * DX_MIX;
+		h ^= h >> 15;
+	}
+	if (n % 4) {        /* a MAC: the last two bytes */
+		w = (uint32_t)a->a[4] << 8 | a->a[5];
+		h = (h ^ w) * DX_MIX;
+	}
+	return h ^ h >> 13;
 }
 
 static bool addr_eq(const struct nv_addr *a, const struct nv_addr *b)
 {
-	size_t n = a->family == AF_INET6 ? 16 : 4;
+	uint32_t x, y;
 
-	return a->family == b->family && memcmp(a->a, b->a, n) == 0;
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET) {
+		memcpy(&x, a->a, 4);
+		memcpy(&y, b->a, 4);
+		return x == y;
+	}
+	return memcmp(a->a, b->a, addr_len(a)) == 0;
 }
 
 /* Host index for a provider address, creating it; -1 when the table is full. */
 static int host_get(struct nv_diagnose *x, const struct nv_addr *pa)
 {
-	uint32_t h = addr_hash(DX_FNV_OFFSET, pa) % DX_HOST_SLOTS;
+	uint32_t h;
+
+	/* most frames come from the host pair of the frame before */
+	for (int i = 0; i < DX_HOST_CACHE; i++)
+		if (x->hcache[i] > 0 && addr_eq(&x->hosts[x->hcache[i] - 1].pa, pa))
+			return x->hcache[i] - 1;
+	h = addr_hash(DX_FNV_OFFSET, pa) % DX_HOST_SLOTS;
 
 	for (;;) {
 		int s = x->host_slot[h];
 
 		if (s == 0)
 			break;
-		if (addr_eq(&x->hosts[s - 1].pa, pa))
+		if (addr_eq(&x->hosts[s - 1].pa, pa)) {
+			x->hcache[x->hnext++ % DX_HOST_CACHE] = s;
 			return s - 1;
+		}
 		h = (h + 1) % DX_HOST_SLOTS;
 	}
 	if (!grow((void **)&x->hosts, &x->cap_hosts, x->nhosts, NV_DX_HOST_MAX,
@@ -113,6 +135,7 @@ static int host_get(struct nv_diagnose *x, const struct nv_addr *pa)
 		return -1;
 	x->hosts[x->nhosts].pa = *pa;
 	x->host_slot[h] = ++x->nhosts;
+	x->hcache[x->hnext++ % DX_HOST_CACHE] = x->nhosts;
 	return x->nhosts - 1;
 }
 
@@ -207,26 +230,23 @@ static bool inner_cas(const struct nv_pkt *p, struct nv_addr *src, struct nv_add
 
 static bool ca_eq(const struct nv_addr *a, const struct nv_addr *b)
 {
-	size_t n = a->family == AF_INET6 ? 16 : a->family == AF_INET ? 4 : 6;
-
-	return a->family == b->family && memcmp(a->a, b->a, n) == 0;
-}
-
-static uint32_t ca_hash(uint32_t h, const struct nv_addr *a)
-{
-	size_t n = a->family == AF_INET6 ? 16 : a->family == AF_INET ? 4 : 6;
-
-	h = fnv(h, &a->family, sizeof(a->family));
-	return fnv(h, a->a, n);
+	return addr_eq(a, b);
 }
 
 static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 				const struct nv_addr ca[2], bool by_mac)
 {
-	uint32_t h = fnv(DX_FNV_OFFSET, hh, sizeof(int) * 2);
+	uint32_t h;
 	struct dx_conv *c;
 
-	h = ca_hash(ca_hash(h, &ca[0]), &ca[1]) % DX_CONV_SLOTS;
+	if (x->last_conv >= 0) {
+		c = &x->convs[x->last_conv];
+		if (c->h[0] == hh[0] && c->h[1] == hh[1] && ca_eq(&c->ca[0], &ca[0]) &&
+		    ca_eq(&c->ca[1], &ca[1]))
+			return c;
+	}
+	h = (uint32_t)(hh[0] * NV_DX_HOST_MAX + hh[1]) * DX_MIX;
+	h = addr_hash(addr_hash(h, &ca[0]), &ca[1]) % DX_CONV_SLOTS;
 	for (;;) {
 		int s = x->conv_slot[h];
 
@@ -234,8 +254,10 @@ static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 			break;
 		c = &x->convs[s - 1];
 		if (c->h[0] == hh[0] && c->h[1] == hh[1] && ca_eq(&c->ca[0], &ca[0]) &&
-		    ca_eq(&c->ca[1], &ca[1]))
+		    ca_eq(&c->ca[1], &ca[1])) {
+			x->last_conv = s - 1;
 			return c;
+		}
 		h = (h + 1) % DX_CONV_SLOTS;
 	}
 	if (!grow((void **)&x->convs, &x->cap_convs, x->nconvs, NV_DX_CONV_MAX,
@@ -248,6 +270,7 @@ static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 	c->ca[1] = ca[1];
 	c->by_mac = by_mac;
 	x->conv_slot[h] = ++x->nconvs;
+	x->last_conv = x->nconvs - 1;
 	return c;
 }
 
@@ -459,6 +482,7 @@ struct nv_diagnose *nv_diagnose_new(const struct nv_dut *dut, struct nv_err *err
 		return NULL;
 	}
 	x->last_dir = -1;
+	x->last_conv = -1;
 	nv_key_layouts_init(&x->layouts);
 	for (int i = 0; i < DX_LAYOUTS; i++)
 		x->lay[i] = nv_key_builtin(i);

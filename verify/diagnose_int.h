@@ -14,6 +14,7 @@
 #define DX_HOST_SLOTS (NV_DX_HOST_MAX * 2)
 #define DX_DIR_SLOTS (NV_DX_DIR_MAX * 2)
 #define DX_CONV_SLOTS (NV_DX_CONV_MAX * 2)
+#define DX_HOST_CACHE 4
 #define DX_FLOW_WORDS 8             /* 256-bit set of FlowID bytes */
 #define DX_VSID_PROV_MAX NV_TENANT_MAX
 
@@ -111,11 +112,13 @@ struct nv_diagnose {
 	int nhosts, cap_hosts;
 	struct dx_host *hosts;
 	int host_slot[DX_HOST_SLOTS];   /* index + 1, 0 = empty */
+	int hcache[DX_HOST_CACHE];      /* recently used hosts, index + 1 */
+	unsigned hnext;
 	int ndirs, cap_dirs;
 	struct dx_dir *dirs;
 	int dir_slot[DX_DIR_SLOTS];
 	int last_dir;
-	int nconvs, cap_convs;
+	int nconvs, cap_convs, last_conv;
 	struct dx_conv *convs;
 	int *conv_slot;                 /* DX_CONV_SLOTS */
 };
