@@ -369,12 +369,15 @@ static void load_outer(struct nv_yx *y, yaml_node_t *m, const char *path,
 	if (!nv_yx_map_check(y, m, path, outer_keys))
 		return;
 	if ((v = field(y, m, path, "family", sub)) &&
-	    nv_yx_enum(y, v, sub, family_names, 2, &fam) == 0)
+	    nv_yx_enum(y, v, sub, family_names, 2, &fam) == 0) {
 		p->outer.family = fam ? AF_INET6 : AF_INET;
+		p->has_family = true;
+	}
+	/* without family: the DUT's pa decides, so nv_suite_bind checks these */
 	if ((src = field(y, m, path, "src", sub)) &&
 	    nv_yx_addr(y, src, sub, &p->outer.src) == 0) {
 		p->outer.has_src = true;
-		if (p->outer.src.family != p->outer.family)
+		if (p->has_family && p->outer.src.family != p->outer.family)
 			nv_yx_err(y, src, sub, "an %s address, but family is %s",
 				  p->outer.src.family == AF_INET6 ? "IPv6" : "IPv4",
 				  p->outer.family == AF_INET6 ? "ipv6" : "ipv4");
@@ -389,14 +392,14 @@ static void load_outer(struct nv_yx *y, yaml_node_t *m, const char *path,
 		if (p->outer.noptions % 4)
 			nv_yx_err(y, v, sub, "%d option bytes, must be a multiple of 4",
 				  p->outer.noptions);
-		if (p->outer.family == AF_INET6)
+		if (p->has_family && p->outer.family == AF_INET6)
 			nv_yx_err(y, v, sub, "IPv4 options with family ipv6");
 	}
 	if (opt_u32(y, m, path, "fragments", 0, FRAGMENTS_MAX, &frags) > 0)
 		p->outer.fragments = (int)frags;
 	if ((p->outer.has_flow_label = opt_u32(y, m, path, "flow_label", 0, 0xFFFFF,
 					       &p->outer.flow_label) > 0) &&
-	    p->outer.family != AF_INET6)
+	    p->has_family && p->outer.family != AF_INET6)
 		nv_yx_err(y, nv_yx_get(y, m, "flow_label"),
 			  nv_yx_path_key(sub, sizeof(sub), path, "flow_label"),
 			  "flow_label needs family: ipv6");
@@ -869,6 +872,29 @@ static const char *fam_name(int f)
 	return f == AF_INET6 ? "IPv6" : "IPv4";
 }
 
+/* The outer family is the DUT's unless the probe names one (then they must agree). */
+static void bind_outer(const struct nv_probe *p, const struct nv_dut *d,
+		       const char *path, struct nv_diags *ds)
+{
+	int fam = p->has_family ? p->outer.family : d->dut.pa.family;
+
+	if (!d->dut.pa.family)
+		return;
+	if (p->has_family && p->outer.family != d->dut.pa.family)
+		nv_diag_add(ds, p->line, p->col, "%s: outer family %s, but the DUT's pa is %s",
+			    path, p->outer.family == AF_INET6 ? "ipv6" : "ipv4",
+			    fam_name(d->dut.pa.family));
+	else if (p->outer.has_src && p->outer.src.family != fam)
+		nv_diag_add(ds, p->line, p->col, "%s: outer.src is %s, but the DUT's pa is %s",
+			    path, fam_name(p->outer.src.family), fam_name(fam));
+	if (!p->has_family && p->outer.noptions && fam == AF_INET6)
+		nv_diag_add(ds, p->line, p->col, "%s: outer.options (IPv4), but the DUT's pa is IPv6",
+			    path);
+	if (!p->has_family && p->outer.has_flow_label && fam == AF_INET)
+		nv_diag_add(ds, p->line, p->col, "%s: outer.flow_label (IPv6), but the DUT's pa is IPv4",
+			    path);
+}
+
 static void bind_probe(const struct nv_probe *p, const struct nv_dut *d,
 		       const char *path, struct nv_diags *ds)
 {
@@ -882,9 +908,7 @@ static void bind_probe(const struct nv_probe *p, const struct nv_dut *d,
 			       nv_yx_path_key(sub, sizeof(sub), path, "tenant"), p->tenant);
 		return;
 	}
-	if (d->dut.pa.family && p->outer.family != d->dut.pa.family)
-		nv_diag_add(ds, p->line, p->col, "%s: outer family %s, but the DUT's pa is %s",
-			    path, fam_name(p->outer.family), fam_name(d->dut.pa.family));
+	bind_outer(p, d, path, ds);
 	if (!t)
 		return;
 	caf = p->inner.has_dst_ca ? p->inner.dst_ca.family : t->vm_ca.family;

@@ -131,6 +131,7 @@ struct nv_probe {
 	uint32_t count;                    /* frames; default 1 (list: per value) */
 	uint32_t gap_ms;                   /* pacing between frames of this probe */
 	int tenant_line, tenant_col;       /* where tenant: was written (0 = absent) */
+	bool has_family;                   /* outer.family written; else the DUT's pa decides */
 };
 
 struct nv_expect {

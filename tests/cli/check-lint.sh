@@ -30,9 +30,10 @@ rc=0
 "$NVGRECT" lint -q examples/dut.yaml >"$tmp/out" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$tmp/out" ] || bad "-q: exit $rc or output"
 
-# every suite and DUT file shipped in suites/ lints clean (which suite goes
+# every suite and DUT file shipped in suites/ (and the loader's valid test
+# data) lints clean (which suite goes
 # with which DUT file is suites/*/README.md's business)
-for f in $(find suites -name '*.yaml' | sort); do
+for f in $(find suites tests/unit/data -name '*.yaml' | sort); do
 	rc=0
 	"$NVGRECT" lint -q "$f" 2>"$tmp/err" || rc=$?
 	[ "$rc" -eq 0 ] || { bad "$f does not lint clean"; show "$tmp/err"; }

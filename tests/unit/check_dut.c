@@ -76,6 +76,26 @@ START_TEST(test_dut_defaults_and_ipv6)
 }
 END_TEST
 
+START_TEST(test_dut_ipv6_file)
+{
+	const struct nv_tenant *t;
+	char buf[64];
+
+	if (nv_dut_load("data/dut-ipv6.yaml", &dut, &ds) != 0)
+		dump(&ds);
+	ck_assert_int_eq(ds.n, 0);
+	ck_assert_str_eq(dut.tester.iface, "veth-t0");
+	ck_assert_int_eq(dut.dut.pa.family, AF_INET6);
+	ck_assert(!dut.tester.mac.is_auto && !dut.dut.mac.is_auto);
+	ck_assert_str_eq(nv_mac_str(dut.dut.mac.a, buf, sizeof(buf)), "02:00:00:00:aa:02");
+	t = nv_dut_tenant_by_vsid(&dut, 16777214);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t->name, "v6-tenant");
+	ck_assert_str_eq(nv_addr_str(&t->vm_ca, buf, sizeof(buf)), "2001:db8:1::2");
+	ck_assert_uint_eq(nv_dut_tenant_by_name(&dut, "blue")->vsid, 5001);
+}
+END_TEST
+
 START_TEST(test_dut_missing_file)
 {
 	ck_assert_int_eq(nv_dut_load("/nonexistent/dut.yaml", &dut, &ds), -1);
@@ -168,6 +188,7 @@ static Suite *dut_suite(void)
 	tcase_add_test(tc, test_dut_example_loads);
 	tcase_add_test(tc, test_dut_defaults_and_ipv6);
 	tcase_add_test(tc, test_dut_missing_file);
+	tcase_add_test(tc, test_dut_ipv6_file);
 	tcase_add_loop_test(tc, test_dut_negative, 0, (int)(sizeof(negs) / sizeof(negs[0])));
 	suite_add_tcase(s, tc);
 	return s;

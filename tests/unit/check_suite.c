@@ -236,11 +236,11 @@ static const struct neg negs[] = {
 	{ HEAD "{gre: {seq: 5}}\n", 7, 21, "gre.seq: a sequence number needs s: true" },
 	{ HEAD "{gre: {proto: 0x10000}}\n", 7, 23, "gre.proto: 0x10000 out of range (0..65535)" },
 	{ HEAD "{outer: {family: ipv5}}\n", 7, 26, "unknown value 'ipv5' (did you mean 'ipv4'?)" },
-	/* 30 */ { HEAD "{outer: {src: 2001:db8::1}}\n", 7, 23, "an IPv6 address, but family is ipv4" },
+	/* 30 */ { HEAD "{outer: {family: ipv4, src: 2001:db8::1}}\n", 7, 37, "an IPv6 address, but family is ipv4" },
 	{ HEAD "{outer: {dscp: 64}}\n", 7, 24, "outer.dscp: 64 out of range (0..63)" },
 	{ HEAD "{outer: {options: 0x010101}}\n", 7, 27, "3 option bytes, must be a multiple of 4" },
 	{ HEAD "{outer: {options: 0xzz}}\n", 7, 27, "'zz' is not a hex byte" },
-	{ HEAD "{outer: {flow_label: 1}}\n", 7, 30, "flow_label needs family: ipv6" },
+	{ HEAD "{outer: {family: ipv4, flow_label: 1}}\n", 7, 44, "flow_label needs family: ipv6" },
 	/* 35 */ { HEAD "{outer: {fragments: 9}}\n", 7, 29, "outer.fragments: 9 out of range (0..8)" },
 	{ HEAD "{outer: {vlan: {pcp: 1}}}\n", 7, 24, "outer.vlan: missing required key 'vid'" },
 	{ HEAD "{inner: {vlan: [{vid: 1}, {vid: 2}, {vid: 3}]}}\n", 7, 24, "3 VLAN tags, expected 1..2" },
@@ -325,6 +325,124 @@ START_TEST(test_suite_reports_all_in_order)
 }
 END_TEST
 
+#define DATA "data/"
+
+START_TEST(test_suite_every_key)
+{
+	const struct nv_probe *p;
+	const struct nv_case *c;
+
+	if (nv_suite_load(DATA "suite-every-key.yaml", &suite, &ds) != 0)
+		dump(&ds);
+	ck_assert_int_eq(ds.n, 0);
+	ck_assert_uint_eq(suite.default_gap_ms, 250);
+	ck_assert_int_eq(suite.layouts.n, 4);
+	ck_assert_uint_eq(suite.layouts.l[3].flow_width, 4);
+	c = &suite.cases[0];
+	ck_assert_int_eq(c->level, NV_LEVEL_SHOULD);
+	ck_assert_str_eq(c->why, "The loader must carry each field to the crafter unchanged.");
+	p = &c->probes[0];
+	ck_assert_str_eq(p->layout, "narrow");
+	ck_assert_uint_eq(p->vsid, 0xabc);
+	ck_assert_int_eq(p->flowid.mode, NV_FLOWID_SWEEP);
+	ck_assert_uint_eq(p->flowid.from, 1);
+	ck_assert_uint_eq(p->flowid.to, 15);
+	ck_assert_uint_eq(p->flowid.step, 2);
+	ck_assert(p->gre.c && p->gre.k && p->gre.s && p->gre.r && p->gre.strict);
+	ck_assert_uint_eq(p->gre.recursion, 7);
+	ck_assert_uint_eq(p->gre.reserved0, 0x1ff);
+	ck_assert_uint_eq(p->gre.version, 1);
+	ck_assert_uint_eq(p->gre.proto, 0x0800);
+	ck_assert_int_eq(p->gre.checksum, NV_CSUM_BAD);
+	ck_assert(p->gre.has_seq);
+	ck_assert_uint_eq(p->gre.seq, 0xffffffffu);
+	ck_assert_uint_eq(p->gre.truncate, 6);
+	ck_assert(p->has_family);
+	ck_assert_int_eq(p->outer.family, AF_INET6);
+	ck_assert_int_eq(p->outer.src.family, AF_INET6);
+	ck_assert(!p->outer.df);
+	ck_assert_uint_eq(p->outer.ttl, 1);
+	ck_assert(p->outer.has_id);
+	ck_assert_uint_eq(p->outer.id, 0xbeef);
+	ck_assert_uint_eq(p->outer.dscp, 46);
+	ck_assert_uint_eq(p->outer.ecn, 3);
+	ck_assert_int_eq(p->outer.fragments, 3);
+	ck_assert(p->outer.has_flow_label);
+	ck_assert_uint_eq(p->outer.flow_label, 0xfffff);
+	ck_assert_uint_eq(p->outer.vlan.vid, 4095);
+	ck_assert_uint_eq(p->outer.vlan.pcp, 7);
+	ck_assert_uint_eq(p->outer.vlan.tpid, 0x88a8);
+	ck_assert_int_eq(p->inner.nvlan, 2);
+	ck_assert_uint_eq(p->inner.vlan[0].pcp, 1);
+	ck_assert(p->inner.has_ethertype);
+	ck_assert_uint_eq(p->inner.ethertype, 0x86dd);
+	ck_assert_uint_eq(p->inner.src_mac[5], 0x01);
+	ck_assert(p->inner.has_dst_ca && p->inner.has_src_ca);
+	ck_assert_int_eq(p->inner.payload, NV_PAYLOAD_RAW);
+	ck_assert_uint_eq(p->inner.payload_len, 1400);
+	ck_assert_uint_eq(p->inner.udp_dport, 65535);
+	ck_assert_int_eq(p->inner.nraw, 5);
+	ck_assert_uint_eq(p->inner.raw[0], 0x4e);
+	ck_assert_uint_eq(p->count, 1000000);
+	ck_assert_uint_eq(p->gap_ms, 60000);
+	p = &c->probes[1];
+	ck_assert(p->has_key && !p->has_vsid && !p->has_family);
+	ck_assert_uint_eq(p->key, 0x00138900);
+	ck_assert_int_eq(p->outer.noptions, 4);
+	ck_assert(p->outer.has_id);
+	ck_assert_uint_eq(p->outer.id, 0);
+	ck_assert_int_eq(p->inner.payload, NV_PAYLOAD_UDP);
+	ck_assert_int_eq(c->probes[2].flowid.n, 2);
+	ck_assert_int_eq(c->nexpect, 4);
+	ck_assert_str_eq(c->expect[0].signature, "nvgre-icmp-3-10");
+	ck_assert(c->expect[0].rate_limit_ok);
+	ck_assert_int_eq(c->expect[1].obs, NV_OBS_NOT_DELIVERED);
+	ck_assert_int_eq(c->expect[2].obs, NV_OBS_MISDELIVERED);
+	ck_assert_str_eq(c->expect[2].tenant, "v6-tenant");
+	ck_assert_int_eq(c->expect[3].obs, NV_OBS_SILENT);
+	c = &suite.cases[1];
+	ck_assert_int_eq(c->level, NV_LEVEL_INFO);
+	ck_assert_int_eq(c->probes[0].flowid.mode, NV_FLOWID_HASH);
+	ck_assert_uint_eq(c->probes[1].vsid, 0xffffff);
+	ck_assert_int_eq(c->expect[0].obs, NV_OBS_ANY);
+}
+END_TEST
+
+/* Outer family: the DUT's unless written; then it must agree with the DUT. */
+START_TEST(test_suite_bind_families)
+{
+	static struct nv_dut v6, v4;
+	static const char y[] = HEAD "{outer: {family: ipv6}}\n"
+		"      - {inner: {payload: icmp6-echo}}\n"
+		"      - {outer: {src: 2001:db8::7}}\n"
+		"      - {outer: {flow_label: 5}}\n"
+		"      - {}\n";
+	struct nv_diags dd;
+
+	ck_assert_int_eq(nv_dut_load(DATA "dut-ipv6.yaml", &v6, &dd), 0);
+	ck_assert_int_eq(nv_dut_load(EXAMPLE_DUT, &v4, &dd), 0);
+	ck_assert_int_eq(nv_suite_load(DATA "suite-every-key.yaml", &suite, &ds), 0);
+	ck_assert_int_eq(nv_suite_bind(&suite, &v6, &ds), -1);
+	ck_assert_int_eq(ds.n, 1);
+	ck_assert_int_eq(ds.d[0].line, 42);
+	ck_assert_ptr_nonnull(strstr(ds.d[0].msg, "cases[0].probes[1]: outer.options (IPv4), but the DUT's pa is IPv6"));
+	nv_suite_free(&suite);
+
+	ck_assert_int_eq(nv_suite_load_mem("f.yaml", y, sizeof(y) - 1, &suite, &ds), 0);
+	ck_assert_int_eq(nv_suite_bind(&suite, &v4, &ds), -1);
+	ck_assert_int_eq(ds.n, 4);
+	ck_assert_ptr_nonnull(strstr(ds.d[0].msg, "probes[0]: outer family ipv6, but the DUT's pa is IPv4"));
+	ck_assert_ptr_nonnull(strstr(ds.d[1].msg, "probes[1]: payload icmp6-echo, but the inner addresses (tenant 'blue') are IPv4"));
+	ck_assert_ptr_nonnull(strstr(ds.d[2].msg, "probes[2]: outer.src is IPv6, but the DUT's pa is IPv4"));
+	ck_assert_ptr_nonnull(strstr(ds.d[3].msg, "probes[3]: outer.flow_label (IPv6), but the DUT's pa is IPv4"));
+	ck_assert_int_eq(ds.d[3].line, 10);
+	/* the same probes against an IPv6 DUT: the v6 ones fit, payload icmp-echo vs blue (v4) fits */
+	ck_assert_int_eq(nv_suite_bind(&suite, &v6, &ds), -1);
+	ck_assert_int_eq(ds.n, 1);
+	ck_assert_ptr_nonnull(strstr(ds.d[0].msg, "probes[1]: payload icmp6-echo"));
+}
+END_TEST
+
 static Suite *suite_suite(void)
 {
 	Suite *s = suite_create("suite");
@@ -337,6 +455,8 @@ static Suite *suite_suite(void)
 	tcase_add_test(tc, test_suite_flowid_forms);
 	tcase_add_test(tc, test_suite_bind_unknown_tenant);
 	tcase_add_test(tc, test_suite_reports_all_in_order);
+	tcase_add_test(tc, test_suite_every_key);
+	tcase_add_test(tc, test_suite_bind_families);
 	tcase_add_loop_test(tc, test_suite_negative, 0, (int)(sizeof(negs) / sizeof(negs[0])));
 	suite_add_tcase(s, tc);
 	return s;
