@@ -11,6 +11,8 @@
 #include "rpt.h"
 
 #define REPORT_FILE_MAX (64u << 20)   /* a 64 MiB report is already absurd */
+#define REPORT_DEPTH_MAX 32           /* report.json nests 7 deep */
+#define REPORT_EVENTS_MAX (4u << 20)  /* ~60 events per probe: 70k probes */
 
 struct ld {
 	const char *path;
@@ -205,6 +207,44 @@ static int check_schema(struct ld *l, yaml_node_t *root)
 	return 0;
 }
 
+/*
+ * A first pass over the event stream with a nesting cap: a hostile file of
+ * 100000 '[' would otherwise keep libyaml busy for minutes (and a flat
+ * one of millions of values eat memory). Stops at the
+ * first problem; syntax errors are left to the loading pass to report.
+ */
+static int check_depth(FILE *fp, const char *path, struct nv_err *err)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+	unsigned long events = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&p))
+		return nv_errc(err, NV_EXIT_RUNTIME, "%s: libyaml initialisation failed", path);
+	yaml_parser_set_input_file(&p, fp);
+	while (!done && rc == 0 && yaml_parser_parse(&p, &ev)) {
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > REPORT_DEPTH_MAX)
+			rc = nv_errc(err, NV_EXIT_USAGE, "%s:%lu:%lu: nested deeper than %d levels, not a report",
+				     path, (unsigned long)ev.start_mark.line + 1,
+				     (unsigned long)ev.start_mark.column + 1, REPORT_DEPTH_MAX);
+		if (rc == 0 && ++events > REPORT_EVENTS_MAX)
+			rc = nv_errc(err, NV_EXIT_USAGE, "%s:%lu:%lu: more than %u values, not a report",
+				     path, (unsigned long)ev.start_mark.line + 1,
+				     (unsigned long)ev.start_mark.column + 1, REPORT_EVENTS_MAX);
+		done = ev.type == YAML_STREAM_END_EVENT || ev.type == YAML_DOCUMENT_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	rewind(fp);
+	return rc;
+}
+
 static int parse_file(FILE *fp, const char *path, yaml_document_t *doc, struct nv_err *err)
 {
 	yaml_parser_t p;
@@ -247,7 +287,9 @@ int nv_matrix_load(const char *path, struct nv_mx_endpoint *ep, struct nv_err *e
 			       REPORT_FILE_MAX >> 20);
 	}
 	rewind(fp);
-	rc = parse_file(fp, path, &doc, err);
+	rc = check_depth(fp, path, err);
+	if (rc == 0)
+		rc = parse_file(fp, path, &doc, err);
 	fclose(fp);
 	if (rc < 0)
 		return -1;

@@ -66,6 +66,11 @@ jq '.endpoint.flowid_tolerant = "yes"' "$R1" >"$TMP/type.json"
 rc=0; "$NVGRECT" matrix "$TMP/type.json" 2>"$TMP/err" >/dev/null || rc=$?
 [ $rc -eq 2 ] || fail "wrong type: exit $rc, want 2"
 grep -q 'endpoint.flowid_tolerant' "$TMP/err" || fail "wrong type message: $(cat "$TMP/err")"
+python3 -c "print('{\"schema\": \"nvgrect-report/1\", \"x\": ' + '[' * 100000 + ']' * 100000 + '}')" \
+	>"$TMP/deep.json"
+rc=0; timeout 20 "$NVGRECT" matrix "$TMP/deep.json" 2>"$TMP/err" >/dev/null || rc=$?
+[ $rc -eq 2 ] || fail "deeply nested JSON: exit $rc, want 2 quickly"
+grep -q 'nested deeper' "$TMP/err" || fail "deep JSON message: $(cat "$TMP/err")"
 jq -c . "$R2" >"$TMP/compact.json"       # compact JSON is JSON too
 "$NVGRECT" matrix "$TMP/compact.json" >/dev/null || fail "compact JSON not read"
 : >"$TMP/empty.json"
