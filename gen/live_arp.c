@@ -135,7 +135,9 @@ static bool arp_reply_body(struct nv_cur *c, const uint8_t spa[4], uint8_t sha[6
 	if (htype != ARP_HTYPE_ETHER || ptype != ETHERTYPE_IPV4 ||
 	    hlen != ARP_HLEN_ETHER || plen != ARP_PLEN_IPV4 || op != ARP_OP_REPLY)
 		return false;
-	if (!nv_get_bytes(c, mac, ETH_ALEN_) || !nv_get_bytes(c, ip, 4))
+	/* A reply cut short is no reply: the whole body must be there. */
+	if (!nv_get_bytes(c, mac, ETH_ALEN_) || !nv_get_bytes(c, ip, 4) ||
+	    !nv_cur_skip(c, ETH_ALEN_ + 4))
 		return false;
 	if (memcmp(ip, spa, 4) != 0)
 		return false;
