@@ -75,7 +75,7 @@ static int encode_all(const struct key_opts *o)
 		printf("{\"vsid\": %u, \"flowid\": %u, \"layouts\": [", o->vsid, o->flowid);
 	for (int i = 0; i < nv_key_builtin_count(); i++) {
 		const struct nv_layout *l = nv_key_builtin(i);
-		struct nv_key_reading r;
+		struct nv_key_reading r = { 0 };
 		struct nv_err err;
 		uint32_t key;
 		int rc;

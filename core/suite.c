@@ -534,6 +534,22 @@ static void check_flowid_fits(struct nv_yx *y, yaml_node_t *v, const char *path,
 		nv_yx_err(y, v, path, "%u out of range (0..%u) for layout %s", hi, max, l->name);
 }
 
+static void unknown_layout(struct nv_yx *y, yaml_node_t *v, const char *path,
+			   const struct nv_suite *s, const char *name)
+{
+	const char *known[NV_LAYOUT_MAX + 1], *hint;
+
+	for (int i = 0; i < s->layouts.n; i++)
+		known[i] = s->layouts.l[i].name;
+	known[s->layouts.n] = NULL;
+	hint = nv_yx_suggest(name, known);
+	if (hint)
+		nv_yx_err(y, v, path, "unknown layout '%.31s' (did you mean '%s'?)", name, hint);
+	else
+		nv_yx_err(y, v, path, "unknown layout '%.31s' (built in: rfc7637, draft00; define others under layouts:)",
+			  name);
+}
+
 /* Layout, VSID/tenant/key and FlowID depend on each other: check them together. */
 static void load_addressing(struct nv_yx *y, yaml_node_t *m, const char *path,
 			    const struct nv_suite *s, struct nv_probe *p)
@@ -544,17 +560,8 @@ static void load_addressing(struct nv_yx *y, yaml_node_t *m, const char *path,
 
 	if ((v = field(y, m, path, "layout", sub)) &&
 	    nv_yx_str(y, v, sub, p->layout, sizeof(p->layout)) == 0 &&
-	    !(l = nv_key_layout_find(&s->layouts, p->layout))) {
-		const char *known[NV_LAYOUT_MAX + 1];
-
-		for (int i = 0; i < s->layouts.n; i++)
-			known[i] = s->layouts.l[i].name;
-		known[s->layouts.n] = NULL;
-		nv_yx_err(y, v, sub, "unknown layout '%.31s'%s%s%s", p->layout,
-			  nv_yx_suggest(p->layout, known) ? " (did you mean '" : " (define it under layouts:)",
-			  nv_yx_suggest(p->layout, known) ? nv_yx_suggest(p->layout, known) : "",
-			  nv_yx_suggest(p->layout, known) ? "'?)" : "");
-	}
+	    !(l = nv_key_layout_find(&s->layouts, p->layout)))
+		unknown_layout(y, v, sub, s, p->layout);
 	if (!v)
 		l = nv_key_layout_find(&s->layouts, p->layout);
 	if ((v = field(y, m, path, "tenant", sub)))
