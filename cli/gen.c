@@ -533,7 +533,8 @@ static int dry_run(struct gen *g)
 			dry_print(g, pl->frame, pl, fr[k].data, fr[k].len);
 		}
 	}
-	printf("dry run: %u probes built for %s, nothing sent\n", g->plan.n, g->o.iface);
+	printf("dry run: %u planned frames built for %s, nothing sent\n", g->plan.n,
+	       g->o.iface);
 	return 0;
 }
 

@@ -14,7 +14,6 @@
 #define NS_PER_US 1000ull
 #define US_PER_S 1000000ull
 #define SPIN_US 200ull
-#define REBASE_SLACK_US 1000ull  /* lateness absorbed by the schedule */
 
 uint64_t nv_pace_now_us(void)
 {
@@ -49,19 +48,22 @@ void nv_pace_init(struct nv_pace *p, uint32_t rate_pps)
 
 void nv_pace_wait(struct nv_pace *p, uint32_t frames)
 {
-	uint64_t last, first_slot, now;
+	uint64_t last;
 
 	if (frames == 0)
 		return;
 	if (p->interval_ns) {
-		/* after an idle stretch (a suite's pacing gap), start the schedule
-		 * afresh: credit saved while idle must not become a burst */
-		now = nv_pace_now_us();
-		first_slot = p->t0_us + p->n * p->interval_ns / NS_PER_US;
-		if (first_slot + REBASE_SLACK_US < now)
-			p->t0_us = now - p->n * p->interval_ns / NS_PER_US;
 		last = p->n + frames - 1;
 		nv_pace_sleep_until(p->t0_us + last * p->interval_ns / NS_PER_US);
 	}
 	p->n += frames;
+}
+
+void nv_pace_rebase(struct nv_pace *p)
+{
+	uint64_t now = nv_pace_now_us(), spent = p->n * p->interval_ns / NS_PER_US;
+
+	/* credit saved while idle must not become a burst */
+	if (p->t0_us + spent < now)
+		p->t0_us = now - spent;
 }

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +30,10 @@
 #define IPV6_MIN 40
 #define RETRY_SLEEP_US 50
 #define ROUTE_LINE_MAX 512
+#define SYSFS_PATH_MAX 128
+#define RTF_UP_FLAG 0x0001      /* <linux/route.h> RTF_UP */
+#define RTF_REJECT_FLAG 0x0200  /* RTF_REJECT */
+#define WAIT_SLICE_US 100000u
 #define BATCH_WINDOW_US 1000u   /* a batch never holds more than ~1 ms of frames */
 
 struct nv_sender {
@@ -69,7 +72,8 @@ static bool v4_default_on(const char *iface)
 		if (sscanf(line, "%16s %lx %lx %x %*d %*d %*d %lx", ifn, &dst, &gw, &flags,
 			   &mask) != 5)
 			continue;
-		if (dst == 0 && mask == 0 && strcmp(ifn, iface) == 0)
+		if (dst == 0 && mask == 0 && strcmp(ifn, iface) == 0 && (flags & RTF_UP_FLAG) &&
+		    !(flags & RTF_REJECT_FLAG))
 			found = true;
 	}
 	fclose(f);
@@ -79,7 +83,7 @@ static bool v4_default_on(const char *iface)
 static bool v6_default_on(const char *iface)
 {
 	char line[ROUTE_LINE_MAX], dst[33], ifn[IF_NAMESIZE + 1];
-	unsigned plen;
+	unsigned plen, flags;
 	bool found = false;
 	FILE *f = fopen("/proc/net/ipv6_route", "r");
 
@@ -87,10 +91,12 @@ static bool v6_default_on(const char *iface)
 		return false;
 	/* dst plen src splen nexthop metric refcnt use flags iface */
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%32s %x %*s %*s %*s %*s %*s %*s %*s %16s", dst, &plen,
-			   ifn) != 3)
+		if (sscanf(line, "%32s %x %*s %*s %*s %*s %*s %*s %x %16s", dst, &plen,
+			   &flags, ifn) != 4)
 			continue;
-		if (plen == 0 && strspn(dst, "0") == 32 && strcmp(ifn, iface) == 0)
+		/* the kernel's own "unreachable" ::/0 on lo is RTF_REJECT, not a route out */
+		if (plen == 0 && strspn(dst, "0") == 32 && strcmp(ifn, iface) == 0 &&
+		    (flags & RTF_UP_FLAG) && !(flags & RTF_REJECT_FLAG))
 			found = true;
 	}
 	fclose(f);
@@ -102,27 +108,50 @@ bool nv_send_iface_has_default_route(const char *iface)
 	return v4_default_on(iface) || v6_default_on(iface);
 }
 
+/*
+ * Interface facts come from sysfs, not from ioctl()s on a socket, so that a
+ * dry run provably opens no socket at all (tests/gen/check-send.sh straces it).
+ */
+static int sysfs_read(const char *iface, const char *attr, char *buf, size_t len)
+{
+	char path[SYSFS_PATH_MAX];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", iface, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return 0;
+}
+
+static int iface_index(const char *iface)
+{
+	char buf[32];
+
+	if (sysfs_read(iface, "ifindex", buf, sizeof(buf)) < 0)
+		return 0;
+	return (int)strtol(buf, NULL, 10);
+}
+
 static bool iface_up(const char *iface)
 {
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool up = true;     /* when we cannot ask, the send itself will tell */
+	char buf[32];
 
-	if (fd < 0)
+	/* when we cannot tell, the send itself will */
+	if (sysfs_read(iface, "flags", buf, sizeof(buf)) < 0)
 		return true;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-		up = ifr.ifr_flags & IFF_UP;
-	close(fd);
-	return up;
+	return strtoul(buf, NULL, 16) & IFF_UP;
 }
 
 int nv_send_check_iface(const char *iface, bool allow_default_route, struct nv_err *err)
 {
 	if (!iface || !*iface)
 		return nv_errc(err, NV_EXIT_USAGE, "no interface named: live send needs -i IFACE");
-	if (strlen(iface) >= IF_NAMESIZE || if_nametoindex(iface) == 0)
+	if (strlen(iface) >= IF_NAMESIZE || strchr(iface, '/') || iface_index(iface) <= 0)
 		return nv_errc(err, NV_EXIT_USAGE, "interface %s does not exist", iface);
 	if (!iface_up(iface))
 		return nv_errc(err, NV_EXIT_USAGE, "interface %s is down", iface);
@@ -136,19 +165,16 @@ int nv_send_check_iface(const char *iface, bool allow_default_route, struct nv_e
 
 int nv_send_iface_mac(const char *iface, uint8_t mac[6], struct nv_err *err)
 {
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+	char buf[32];
+	struct nv_mac m;
 
-	if (fd < 0)
-		return nv_errno(err, "socket");
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
-		rc = nv_errno(err, "%s: hardware address", iface);
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	close(fd);
-	return rc;
+	if (sysfs_read(iface, "address", buf, sizeof(buf)) < 0)
+		return nv_errno(err, "%s: hardware address", iface);
+	buf[strcspn(buf, "\n")] = '\0';
+	if (nv_mac_parse(buf, &m) < 0 || m.is_auto)
+		return nv_errf(err, "%s: hardware address '%s' is not Ethernet", iface, buf);
+	memcpy(mac, m.a, 6);
+	return 0;
 }
 
 int nv_send_check_dst(const struct nv_dut *dut, const uint8_t *f, uint32_t len,
@@ -219,7 +245,7 @@ int nv_sender_open(const struct nv_send_cfg *cfg, struct nv_sender **out,
 		return nv_errno(err, "sender");
 	s->cfg = *cfg;
 	s->fd = -1;
-	s->ifindex = (int)if_nametoindex(cfg->iface);
+	s->ifindex = iface_index(cfg->iface);
 	rate = cfg->rate_pps ? cfg->rate_pps : NV_SEND_RATE_DEFAULT;
 	/* batch only as many frames as fit in a millisecond at this rate */
 	s->batch = rate / (1000000u / BATCH_WINDOW_US);
@@ -362,12 +388,15 @@ void nv_sender_wait_until(struct nv_sender *s, uint64_t t_us)
 {
 	uint64_t deadline = s->t_open_us + t_us;
 
+	if (nv_pace_now_us() >= deadline)
+		return;
 	/* in slices, so an interrupt is seen within 100 ms */
 	while (!s->stop && nv_pace_now_us() < deadline) {
 		uint64_t now = nv_pace_now_us(), step = deadline - now;
 
-		nv_pace_sleep_until(now + (step > 100000u ? 100000u : step));
+		nv_pace_sleep_until(now + (step > WAIT_SLICE_US ? WAIT_SLICE_US : step));
 	}
+	nv_pace_rebase(&s->pace);
 }
 
 void nv_sender_stats(const struct nv_sender *s, struct nv_send_stats *st)

@@ -92,6 +92,8 @@ uint64_t nv_pace_now_us(void);
 void nv_pace_init(struct nv_pace *p, uint32_t rate_pps);
 /* Sleep until `frames` more frames may go without exceeding the rate. */
 void nv_pace_wait(struct nv_pace *p, uint32_t frames);
+/* After an idle stretch (a plan's pacing gap): restart the schedule now. */
+void nv_pace_rebase(struct nv_pace *p);
 /* Sleep until the monotonic time t_us (absolute). */
 void nv_pace_sleep_until(uint64_t t_us);
 

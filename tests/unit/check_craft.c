@@ -8,6 +8,7 @@
 
 #include "unit.h"
 #include "nvgrect/craft.h"
+#include "nvgrect/send.h"
 
 #define MAXP 16
 
@@ -597,6 +598,44 @@ START_TEST(test_stream_patch)
 }
 END_TEST
 
+/* The destination interlock reads the outer header of every frame. */
+START_TEST(test_send_check_dst)
+{
+	struct nv_err e = { 0 };
+	struct nv_dut other;
+
+	probes[0].outer.has_vlan = _i == 1;
+	build_plan(1);
+	craft(0);
+	ck_assert_int_eq(nv_send_check_dst(&dut, fr[0].data, fr[0].len, &e), 0);
+	other = dut;
+	nv_addr_parse("192.0.2.3", &other.dut.pa);
+	ck_assert_int_eq(nv_send_check_dst(&other, fr[0].data, fr[0].len, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "192.0.2.3"));
+	nv_addr_parse("2001:db8::2", &other.dut.pa);
+	ck_assert_int_eq(nv_send_check_dst(&other, fr[0].data, fr[0].len, &e), -1);
+	ck_assert_int_eq(nv_send_check_dst(&dut, fr[0].data, 20, &e), -1);    /* cut */
+	ck_assert_int_eq(nv_send_check_iface("", false, &e), -1);
+	ck_assert_int_eq(e.code, NV_EXIT_USAGE);
+	ck_assert_int_eq(nv_send_check_iface("../../etc", true, &e), -1);
+}
+END_TEST
+
+/* The pace never releases frame j before t0 + j / rate. */
+START_TEST(test_pace_schedule)
+{
+	struct nv_pace p;
+	uint64_t t0;
+
+	nv_pace_init(&p, 20000);            /* 50 us apart */
+	t0 = p.t0_us;
+	for (int i = 0; i < 40; i++)
+		nv_pace_wait(&p, 5);
+	ck_assert_uint_ge(nv_pace_now_us() - t0, 199 * 50);
+	ck_assert_uint_eq(p.n, 200);
+}
+END_TEST
+
 static Suite *craft_suite(void)
 {
 	Suite *s = suite_create("craft");
@@ -620,6 +659,8 @@ static Suite *craft_suite(void)
 	tcase_add_test(t, test_craft_inner_payloads);
 	tcase_add_test(t, test_craft_map);
 	tcase_add_loop_test(t, test_stream_patch, 0, 3);
+	tcase_add_loop_test(t, test_send_check_dst, 0, 2);
+	tcase_add_test(t, test_pace_schedule);
 	suite_add_tcase(s, t);
 	return s;
 }
