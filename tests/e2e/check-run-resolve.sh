@@ -1,0 +1,53 @@
+#!/bin/sh
+# check-run-resolve.sh - `nvgrect run` finds the MACs a DUT file leaves
+# "auto": dut.mac by ARP on the underlay, each tenant's vm_mac by ARP inside
+# the tunnel (rfc7637 first, then draft00). The Hyper-V profiles deliver
+# only frames addressed to the VM's own MAC (02:4e:56 + VSID for "auto"), so
+# a delivered probe proves the resolution; probes.pcapng shows the MAC used.
+# Run once with tester.pa on the tester's interface and once without it
+# (nvgrect then answers ARP for tester.pa itself).
+set -eu
+. "$(dirname "$0")/run-lib.sh"
+lab_need_root
+lab_init resolve
+lab_up
+failed=0
+
+# resolve PROFILE DUTFILE LABEL WANT-DELIVERED-CASE
+resolve() {
+	prof=$1 dut=$2 label=$3 case_id=$4
+	lab_ref_start "$prof" "$dut" || fail "$label: reference endpoint did not start"
+	rc=0
+	lab_t "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$dut" -o "$LAB_RUN/$label" \
+		--timeout 1 -v >"$LAB_RUN/$label.log" 2>&1 || rc=$?
+	lab_ref_stop >/dev/null
+	[ "$rc" -eq 0 ] || { cat "$LAB_RUN/$label.log" >&2; fail "$label: run exited $rc"; }
+	obs=$(jq -r --arg id "$case_id" '.cases[] | select(.id == $id) | .probes[0].observation' \
+		"$LAB_RUN/$label/report.json")
+	if [ "$obs" != delivered ]; then
+		cat "$LAB_RUN/$label.log" >&2
+		echo "FAIL: $label: $case_id observed '$obs', want delivered" >&2
+		failed=1
+		return 0
+	fi
+	dst=$(tshark -r "$LAB_RUN/$label/probes.pcapng" -Y "eth.type == 0x0800" \
+		-T fields -e eth.dst 2>/dev/null | sed -n 2p)
+	case $dst in
+	*02:4e:56:00:13:89*) ;;
+	*) echo "FAIL: $label: probes not sent to the VM's MAC 02:4e:56:00:13:89 ($dst)" >&2
+	   failed=1
+	   return 0 ;;
+	esac
+	echo "ok: $label: $case_id delivered; inner frames to $dst;" \
+		"$(grep -c 'vm_mac' "$LAB_RUN/$label.log") vm_mac resolved"
+}
+
+# The lab's DUT file with every MAC "auto".
+sed 's/^\(    vm_mac:\).*/\1 auto/' "$LAB_DUT_FILE" >"$LAB_RUN/auto.yaml"
+resolve ws2012r2 "$LAB_RUN/auto.yaml" r2-auto MINI-01
+resolve ws2012-rtm "$LAB_RUN/auto.yaml" rtm-auto MINI-02
+# No tester.pa on the interface: the DUT's ARP for it is answered by nvgrect.
+ip -n "$LAB_NS_T" addr flush dev "$LAB_TESTER_IF"
+resolve ws2012r2 "$LAB_RUN/auto.yaml" r2-noaddr MINI-01
+[ $failed -eq 0 ] || exit 1
+echo "check-run-resolve: all passed"
