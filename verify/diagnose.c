@@ -351,6 +351,8 @@ static void add_nvgre(struct nv_diagnose *x, uint64_t fno, const struct nv_pkt *
 	x->hosts[src].sent++;
 	x->hosts[dst].received++;
 	d->frames++;
+	if (p->is_icmp_error)
+		return;     /* its key echoes a rejected one: add_icmp() weighs it */
 	k = key_get(d, p->gre.key);
 	if (k)
 		dx_frames_add(&k->frames, fno);
@@ -439,8 +441,13 @@ static void add_icmp(struct nv_diagnose *x, uint64_t fno, const struct nv_pkt *p
 		return;
 	}
 	r = rej_get(d, p, from);
-	if (r)
-		dx_frames_add(&r->frames, fno);
+	if (!r)
+		return;
+	dx_frames_add(&r->frames, fno);
+	if (p->icmp_in_nvgre && !r->has_echo) {
+		r->has_echo = true;
+		r->echo_key = p->gre.key;
+	}
 }
 
 void nv_diagnose_add(struct nv_diagnose *x, uint64_t frame_no, const struct nv_pkt *p)

@@ -79,6 +79,11 @@ static const char *pa_str(const struct fctx *c, int h, char *buf, size_t len)
 	return nv_addr_str(&c->x->hosts[h].pa, buf, (unsigned)len);
 }
 
+static bool is_mixed(const struct fctx *c, int h)
+{
+	return c->out->hosts[h].mixed;
+}
+
 static int layout_of(const struct fctx *c, int h)
 {
 	return c->out->hosts[h].layout;
@@ -137,16 +142,27 @@ static void mismatch_dir(struct fctx *c, const struct dx_dir *d, char *buf, size
 			 struct nv_dx_frames *all)
 {
 	const struct nv_diagnose *x = c->x;
-	const struct dx_key *k = top_key(d);
+	const struct dx_key *top = top_key(d);
 	const struct dx_rej *r = first_rej(d, false);
+	struct dx_key from_rej;
+	const struct dx_key *k = top;
 	const struct dx_conv *ex;
 	struct nv_dx_frames fr = { 0 }, un = { 0 };
 	int ls = layout_of(c, d->src), lr = layout_of(c, d->dst);
 	char s[64], rr[64], v[32], v2[32], what[160], sig[48], fs[160];
 	uint64_t nun = unanswered(x, d->src, d->dst, &un, &ex);
 
+	if (!k && r) {      /* the capture holds only the rejections of it */
+		memset(&from_rej, 0, sizeof(from_rej));
+		from_rej.key = r->key;
+		k = &from_rej;
+	}
 	if (!k)
 		return;
+	if (r && r->key != k->key)  /* cite the rejection of the key named */
+		for (int i = 0; i < d->nrej; i++)
+			if (d->rej[i].rejecter == d->dst && d->rej[i].key == k->key)
+				r = &d->rej[i];
 	for (int i = 0; i < k->frames.n && i < DX_CITE_SENT; i++)
 		dx_frames_add(&fr, k->frames.f[i]);
 	fr.total = k->frames.total;
@@ -161,7 +177,7 @@ static void mismatch_dir(struct fctx *c, const struct dx_dir *d, char *buf, size
 			 "that way got no reply", (unsigned long long)nun, nun > 1 ? "s" : "");
 		dx_frames_merge(&fr, &un);
 	} else {
-		snprintf(what, sizeof(what), "cannot deliver it to the VM it was meant for");
+		snprintf(what, sizeof(what), "so cannot deliver it to the tenant it is meant for");
 	}
 	frames_str(&fr, fs, sizeof(fs));
 	dx_frames_merge(all, &fr);
@@ -191,13 +207,19 @@ static void find_mismatch(struct fctx *c)
 		struct nv_dx_frames all = { 0 };
 		int draft;
 
-		if (p->compatible != 0)
+		if (p->compatible != 0 || is_mixed(c, p->a) || is_mixed(c, p->b))
 			continue;
-		if (dab >= 0 && c->x->dirs[dab].nkeys)
-			mismatch_dir(c, &c->x->dirs[dab], t[0], sizeof(t[0]), &all);
-		if (dba >= 0 && c->x->dirs[dba].nkeys)
-			mismatch_dir(c, &c->x->dirs[dba], t[1], sizeof(t[1]), &all);
 		draft = layout_of(c, p->a) == DX_DRAFT ? p->a : p->b;
+		if (draft != p->a) {    /* the draft-00 host's direction first */
+			int t_ = dab;
+
+			dab = dba;
+			dba = t_;
+		}
+		if (dab >= 0)
+			mismatch_dir(c, &c->x->dirs[dab], t[0], sizeof(t[0]), &all);
+		if (dba >= 0)
+			mismatch_dir(c, &c->x->dirs[dba], t[1], sizeof(t[1]), &all);
 		c->mismatch[p->a] = c->mismatch[p->b] = true;
 		/* a host at odds with many peers first, then by traffic */
 		fadd(c, NV_DX_CRITICAL, "layout-mismatch", &all,
@@ -234,7 +256,8 @@ static void find_alias_key(struct fctx *c, const struct dx_dir *d, const struct 
 		return;
 	}
 	for (int i = 0; i < c->out->nhosts && user < 0; i++)
-		if (i != d->src && layout_of(c, i) == !ls && dx_serves(x, i, !ls, v2))
+		if (i != d->src && !is_mixed(c, i) && layout_of(c, i) == !ls &&
+		    dx_serves(x, i, !ls, v2))
 			user = i;
 	if (user < 0)
 		return;
@@ -251,7 +274,7 @@ static void find_aliasing(struct fctx *c)
 	for (int i = 0; i < c->x->ndirs; i++) {
 		const struct dx_dir *d = &c->x->dirs[i];
 
-		if (layout_of(c, d->src) < 0)
+		if (layout_of(c, d->src) < 0 || is_mixed(c, d->src) || is_mixed(c, d->dst))
 			continue;
 		for (int k = 0; k < d->nkeys; k++)
 			find_alias_key(c, d, &d->keys[k]);
@@ -309,10 +332,63 @@ static void find_rejects_dir(struct fctx *c, const struct dx_dir *d)
 	}
 }
 
+/* A tester sends every layout on purpose: its rejections say what the peer reads. */
+static void find_rejects_mixed(struct fctx *c, const struct dx_dir *d)
+{
+	struct nv_dx_frames fr = { 0 };
+	const struct dx_rej *ex = NULL;
+	int lr = layout_of(c, d->dst), n = 0;
+	char s[64], r[64], sig[48], fs[160], v[32], v2[32], how[200] = "";
+
+	for (int i = 0; i < d->nrej; i++) {
+		if (d->rej[i].rejecter != d->dst)
+			continue;
+		ex = ex ? ex : &d->rej[i];
+		dx_frames_merge(&fr, &d->rej[i].frames);
+		n++;
+	}
+	if (!ex)
+		return;
+	sig_str(ex, sig, sizeof(sig));
+	if (lr >= 0) {
+		dx_vsid_str(dx_vsid(c->x, !lr, ex->key), v, sizeof(v));
+		dx_vsid_str(dx_vsid(c->x, lr, ex->key), v2, sizeof(v2));
+		dx_fmt(how, sizeof(how), ": e.g. key 0x%08x, VSID %s under %s, which %s (%s) "
+		       "reads as VSID %s", ex->key, v, dx_layout_words(!lr),
+		       pa_str(c, d->dst, r, sizeof(r)), dx_layout_words(lr), v2);
+	}
+	frames_str(&fr, fs, sizeof(fs));
+	fadd(c, NV_DX_INFO, "probes-rejected", &fr, (long long)fr.total,
+	     "%s rejects %d of the keys %s sends with %s%s%s.", pa_str(c, d->dst, r, sizeof(r)),
+	     n, pa_str(c, d->src, s, sizeof(s)), sig, how, fs);
+}
+
+static void find_mixed(struct fctx *c)
+{
+	for (int h = 0; h < c->out->nhosts; h++) {
+		const struct nv_dx_host *o = &c->out->hosts[h];
+		char s[64], v[32];
+
+		if (!o->mixed)
+			continue;
+		dx_vsid_str(dx_vsid(c->x, DX_RFC, o->mixed_keys[0]), v, sizeof(v));
+		fadd(c, NV_DX_INFO, "mixed-sender", NULL, 0,
+		     "%s sends the same VSID in both key layouts (VSID %s as 0x%08x and 0x%08x): "
+		     "a conformance tester, or a host in the middle of a migration. Its own layout "
+		     "means little; its peers' answers show theirs.", pa_str(c, h, s, sizeof(s)), v,
+		     o->mixed_keys[0], o->mixed_keys[1]);
+	}
+}
+
 static void find_rejects(struct fctx *c)
 {
 	for (int i = 0; i < c->x->ndirs; i++) {
 		const struct dx_dir *d = &c->x->dirs[i];
+
+		if (is_mixed(c, d->src)) {
+			find_rejects_mixed(c, d);
+			continue;
+		}
 
 		if (c->mismatch[d->src] && c->mismatch[d->dst] &&
 		    layout_of(c, d->src) != layout_of(c, d->dst))
@@ -332,7 +408,7 @@ static void find_unanswered(struct fctx *c)
 		uint64_t n;
 
 		if (layout_of(c, d->src) >= 0 && layout_of(c, d->dst) >= 0 &&
-		    layout_of(c, d->src) != layout_of(c, d->dst))
+		    layout_of(c, d->src) != layout_of(c, d->dst) && !is_mixed(c, d->src))
 			continue;
 		if (first_rej(d, false) || first_rej(d, true))
 			continue;
@@ -359,7 +435,7 @@ static void find_draft_hosts(struct fctx *c)
 	int n = 0;
 
 	for (int h = 0; h < c->out->nhosts; h++) {
-		if (layout_of(c, h) != DX_DRAFT || c->mismatch[h])
+		if (layout_of(c, h) != DX_DRAFT || c->mismatch[h] || is_mixed(c, h))
 			continue;
 		for (int i = 0; i < c->x->ndirs; i++)
 			if (c->x->dirs[i].src == h && c->x->dirs[i].nkeys)
@@ -444,7 +520,7 @@ static void find_reserved(struct fctx *c)
 		int ls = layout_of(c, d->src);
 		char s[64], vs[32], fs[160];
 
-		if (ls < 0)
+		if (ls < 0 || is_mixed(c, d->src))
 			continue;
 		for (int k = 0; k < d->nkeys; k++) {
 			uint32_t v = dx_vsid(c->x, ls, d->keys[k].key);
@@ -611,6 +687,7 @@ void dx_find(const struct nv_diagnose *x, struct nv_diagnosis *out)
 	find_rejects(&c);
 	find_unanswered(&c);
 	find_draft_hosts(&c);
+	find_mixed(&c);
 	find_sender_rules(&c);
 	find_reserved(&c);
 	find_flowid(&c);

@@ -27,6 +27,8 @@ static const struct { double w; int cap; } ev_rule[DX_EV_KINDS] = {
 	[DX_EV_FLOWVAR] = { 2, 2 },
 	[DX_EV_SYMMETRY] = { 3, 2 },
 	[DX_EV_REJECT] = { 0, 4 },      /* weight given per rejection */
+	[DX_EV_REJECTED] = { 0, 4 },
+	[DX_EV_ECHO] = { 4, 2 },
 	[DX_EV_PEER] = { 2, 1 },
 };
 
@@ -50,7 +52,7 @@ static void ev_add(struct dx_host *h, enum dx_ev_kind k, int layout, double w,
 	}
 	if (e->count[layout] <= ev_rule[k].cap)
 		e->weight[layout] += w;
-	if (k == DX_EV_REJECT && e->weight[layout] > DX_REJECT_CAP)
+	if ((k == DX_EV_REJECT || k == DX_EV_REJECTED) && e->weight[layout] > DX_REJECT_CAP)
 		e->weight[layout] = DX_REJECT_CAP;
 }
 
@@ -286,6 +288,61 @@ static void reject_one(struct nv_diagnose *x, const struct dx_dir *d,
 	       r->type, r->code, v2s, dx_layout_words(!ls), why);
 }
 
+/*
+ * The rejecter's layout is known: it read key as v1. If the sender meant
+ * the other layout's v2, a VSID the rejecter serves, the rejection is the
+ * layout mismatch; so the sender uses the other layout.
+ */
+static void rejected_one(struct nv_diagnose *x, const struct dx_dir *d,
+			 const struct dx_rej *r, int lr)
+{
+	struct dx_host *h = &x->hosts[d->src];
+	uint32_t v1 = dx_vsid(x, lr, r->key), v2 = dx_vsid(x, !lr, r->key);
+	char v1s[32], v2s[32], pa[64];
+	double w;
+	const char *why;
+
+	if (v1 == v2 || dx_other_key_accepted(x, d, lr, r->key))
+		return;
+	if (x->has_dut && dx_provisioned(x, v2) && !dx_provisioned(x, v1)) {
+		w = 4;
+		why = "which is provisioned";
+	} else if (dx_serves(x, r->rejecter, lr, v2) && !dx_serves(x, r->rejecter, lr, v1)) {
+		w = 4;
+		why = "a VSID it carries itself";
+	} else if (dx_reserved(v1) && !dx_reserved(v2)) {
+		w = 2;
+		why = "while the way it reads the key gives a reserved VSID";
+	} else {
+		return;
+	}
+	dx_vsid_str(v1, v1s, sizeof(v1s));
+	dx_vsid_str(v2, v2s, sizeof(v2s));
+	nv_addr_str(&x->hosts[r->rejecter].pa, pa, sizeof(pa));
+	ev_add(h, DX_EV_REJECTED, !lr, w,
+	       "%s (%s) rejects its key 0x%08x, which it reads as VSID %s; under %s the key "
+	       "is VSID %s, %s", pa, dx_layout_words(lr), r->key, v1s, dx_layout_words(!lr),
+	       v2s, why);
+}
+
+/* An ICMP error inside NVGRE keyed with the VSID the rejecter read. */
+static void echo_evidence(struct nv_diagnose *x, const struct dx_rej *r)
+{
+	bool m[DX_LAYOUTS];
+	char vs[32];
+	int l;
+
+	for (l = 0; l < DX_LAYOUTS; l++)
+		m[l] = dx_vsid(x, l, r->echo_key) == dx_vsid(x, l, r->key);
+	if (m[DX_RFC] == m[DX_DRAFT])
+		return;
+	l = m[DX_RFC] ? DX_RFC : DX_DRAFT;
+	dx_vsid_str(dx_vsid(x, l, r->key), vs, sizeof(vs));
+	ev_add(&x->hosts[r->rejecter], DX_EV_ECHO, l, ev_rule[DX_EV_ECHO].w,
+	       "it rejects key 0x%08x with an ICMP error inside NVGRE keyed 0x%08x: both "
+	       "are VSID %s only under %s", r->key, r->echo_key, vs, dx_layout_words(l));
+}
+
 static void reject_evidence(struct nv_diagnose *x)
 {
 	int lay[NV_DX_HOST_MAX];
@@ -298,11 +355,16 @@ static void reject_evidence(struct nv_diagnose *x)
 		const struct dx_dir *d = &x->dirs[i];
 		int ls = lay[d->src];
 
-		if (ls < 0)
-			continue;
-		for (int j = 0; j < d->nrej; j++)
-			if (!dx_no_gre(&d->rej[j]))
-				reject_one(x, d, &d->rej[j], ls);
+		for (int j = 0; j < d->nrej; j++) {
+			const struct dx_rej *r = &d->rej[j];
+
+			if (dx_no_gre(r))
+				continue;
+			if (ls >= 0)
+				reject_one(x, d, r, ls);
+			if (lay[r->rejecter] >= 0 && r->rejecter == d->dst)
+				rejected_one(x, d, r, lay[r->rejecter]);
+		}
 	}
 }
 
@@ -398,6 +460,32 @@ static void host_vsids(const struct nv_diagnose *x, int h, struct nv_dx_host *o)
 	o->flowid_entropy = flow;
 }
 
+/* Does host h send one VSID under both layouts (keys k0 rfc7637, k1 draft00)? */
+static bool host_mixed(const struct nv_diagnose *x, int h, uint32_t k[2])
+{
+	for (int i = 0; i < x->ndirs; i++) {
+		const struct dx_dir *d = &x->dirs[i];
+
+		for (int a = 0; d->src == h && a < d->nkeys; a++) {
+			uint32_t v = dx_vsid(x, DX_RFC, d->keys[a].key);
+
+			if (dx_reserved(v))
+				continue;
+			for (int j = 0; j < x->ndirs; j++) {
+				const struct dx_dir *e = &x->dirs[j];
+
+				for (int b = 0; e->src == h && b < e->nkeys; b++)
+					if (dx_vsid(x, DX_DRAFT, e->keys[b].key) == v) {
+						k[0] = d->keys[a].key;
+						k[1] = e->keys[b].key;
+						return true;
+					}
+			}
+		}
+	}
+	return false;
+}
+
 static void fill_hosts(struct nv_diagnose *x, struct nv_diagnosis *out)
 {
 	out->nhosts = x->nhosts;
@@ -415,6 +503,7 @@ static void fill_hosts(struct nv_diagnose *x, struct nv_diagnosis *out)
 		o->icmp_errors_sent = h->icmp_sent;
 		host_reasons(h, o);
 		host_vsids(x, i, o);
+		o->mixed = host_mixed(x, i, o->mixed_keys);
 	}
 	for (int i = 0; i < out->npairs; i++) {
 		struct nv_dx_pair *p = &out->pairs[i];
@@ -435,6 +524,10 @@ void dx_infer(struct nv_diagnose *x, struct nv_diagnosis *out)
 		for (int k = 0; k < x->dirs[i].nkeys; k++)
 			key_evidence(x, &x->hosts[x->dirs[i].src], x->dirs[i].keys[k].key);
 	flow_evidence(x);
+	for (int i = 0; i < x->ndirs; i++)
+		for (int j = 0; j < x->dirs[i].nrej; j++)
+			if (x->dirs[i].rej[j].has_echo)
+				echo_evidence(x, &x->dirs[i].rej[j]);
 	if (sym) {
 		symmetry_collect(x, out, sym);
 		symmetry_evidence(x, out, sym);
@@ -443,12 +536,10 @@ void dx_infer(struct nv_diagnose *x, struct nv_diagnosis *out)
 	if (sym)
 		peer_evidence(x, out, sym);
 	/* a host placed by its peer can now explain its own rejections */
-	for (int i = 0; i < x->nhosts; i++)
-		memset(x->hosts[i].ev[DX_EV_REJECT].count, 0,
-		       sizeof(x->hosts[i].ev[DX_EV_REJECT].count));
-	for (int i = 0; i < x->nhosts; i++)
-		memset(x->hosts[i].ev[DX_EV_REJECT].weight, 0,
-		       sizeof(x->hosts[i].ev[DX_EV_REJECT].weight));
+	for (int i = 0; i < x->nhosts; i++) {
+		memset(&x->hosts[i].ev[DX_EV_REJECT], 0, sizeof(x->hosts[i].ev[0]));
+		memset(&x->hosts[i].ev[DX_EV_REJECTED], 0, sizeof(x->hosts[i].ev[0]));
+	}
 	reject_evidence(x);
 	fill_hosts(x, out);
 	free(sym);

@@ -30,6 +30,8 @@ struct dx_rej {
 	uint8_t type, code;
 	int family;                     /* AF_INET: ICMP; AF_INET6: ICMPv6 */
 	bool in_nvgre;                  /* carried inside NVGRE (MS-NVGREE) */
+	bool has_echo;
+	uint32_t echo_key;              /* key of that NVGRE: the VSID the rejecter read */
 	int rejecter;                   /* host index of the ICMP sender */
 	struct nv_dx_frames frames;
 };
@@ -81,6 +83,8 @@ enum dx_ev_kind {
 	DX_EV_FLOWVAR,                  /* one VM pair, key varies in the low byte only */
 	DX_EV_SYMMETRY,                 /* both directions agree only under this pairing */
 	DX_EV_REJECT,                   /* a rejection explained by this layout */
+	DX_EV_REJECTED,                 /* its key rejected by a peer of known layout */
+	DX_EV_ECHO,                     /* NVGRE ICMP error keyed with the VSID it read */
 	DX_EV_PEER,                     /* same layout as a peer it talks with */
 	DX_EV_KINDS
 };

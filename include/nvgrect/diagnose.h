@@ -56,6 +56,8 @@ struct nv_dx_host {
 	int flowid_entropy;         /* -1 unknown, 0 FlowID always 0, 1 varies */
 	int nvsids;                 /* VSIDs it sends under its layout (capped) */
 	uint32_t vsids[NV_DX_KEY_MAX];
+	bool mixed;                 /* sends one VSID in both layouts (a tester) */
+	uint32_t mixed_keys[2];     /* an example: its rfc7637 and draft00 keys */
 };
 
 struct nv_dx_pair {
