@@ -14,7 +14,9 @@
 #include "nvgrect/sig.h"
 
 #define WAIT_MS 200
-#define REF_FILTER "arp or (ip and ip proto 47) or (ip6 and ip6 proto 47)"
+/* ARP and NS for the PA; GRE over either family */
+#define REF_FILTER "arp or (ip and ip proto 47) or (ip6 and ip6 proto 47) or " \
+	"(icmp6 and ip6[40] == 135)"
 #define LOG_LINE 512
 
 struct srv {
@@ -90,11 +92,13 @@ static bool arp_served(struct srv *s, const uint8_t *data, uint32_t caplen)
 	char pa[64];
 
 	if (!n)
+		n = nv_ref_underlay_nd(&s->ctx, data, caplen, &s->tx);
+	if (!n)
 		return false;
 	s->st->arp++;
 	s->decisions++;
 	if (send_frame(s, n) && s->o->verbose)
-		fprintf(log_out(s), "ref %s: arp who-has %s -> is-at our MAC\n",
+		fprintf(log_out(s), "ref %s: who-has %s (ARP/ND) -> our MAC\n",
 			s->ctx.prof->name, nv_addr_str(&s->ctx.dut->dut.pa, pa, sizeof(pa)));
 	return true;
 }

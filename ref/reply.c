@@ -27,6 +27,13 @@
 #define IP6_PLEN_OFF 4
 #define IP4_TOTLEN_OFF 2
 #define ECHO_IDSEQ_OFF 4        /* id and sequence inside the ICMP header */
+#define ND_NS 135
+#define ND_NA 136
+#define ND_HOPLIMIT 255
+#define ND_NA_LEN 32            /* header, target, one TLLA option */
+#define ND_NA_SOLICITED 0x40000000u
+#define ND_NA_OVERRIDE 0x20000000u
+#define ND_OPT_TLLA 2
 
 /* The underlay: ARP for dut.pa is ours to answer (the kernel has no address). */
 uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
@@ -64,6 +71,64 @@ uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
 	n += W_ARP_LEN;
 	memset(b + n, 0, W_ETH_MIN - n);
 	return W_ETH_MIN;
+}
+
+/*
+ * IPv6 underlay: answer a Neighbor Solicitation for dut.pa (RFC 4861 §7.2.4)
+ * with a solicited, override Advertisement carrying our link-layer address.
+ * NS options are not parsed: the answer goes to the asker's MAC, and to
+ * all-nodes when it asked from the unspecified address (DAD).
+ */
+static bool nd_solicit_for(const struct nv_ref_ctx *c, const uint8_t *frame,
+			   uint32_t caplen, uint8_t smac[6], uint8_t sip[16])
+{
+	struct nv_cur cur;
+	uint16_t type;
+	uint8_t nh, hlim, icmp_type, target[16];
+
+	nv_cur_init(&cur, frame, caplen);
+	if (c->dut->dut.pa.family != AF_INET6 || !nv_cur_skip(&cur, 6) ||
+	    !nv_get_bytes(&cur, smac, 6) || !nv_get_be16(&cur, &type) ||
+	    type != W_ETH_P_IPV6 || !nv_cur_skip(&cur, IP6_NH_OFF) ||
+	    !nv_get_u8(&cur, &nh) || !nv_get_u8(&cur, &hlim) ||
+	    !nv_get_bytes(&cur, sip, 16) || !nv_cur_skip(&cur, 16) ||
+	    !nv_get_u8(&cur, &icmp_type) || !nv_cur_skip(&cur, 7) ||
+	    !nv_get_bytes(&cur, target, 16))
+		return false;
+	/* RFC 4861 §7.1.1: hop limit 255, or it came from off-link */
+	return nh == IPPROTO_ICMPV6 && hlim == ND_HOPLIMIT && icmp_type == ND_NS &&
+	       memcmp(target, c->dut->dut.pa.a, 16) == 0;
+}
+
+uint32_t nv_ref_underlay_nd(const struct nv_ref_ctx *c, const uint8_t *frame,
+			    uint32_t caplen, struct nv_ref_tx *tx)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	uint8_t smac[6], sip[16], *b = tx->buf, *na;
+	struct nv_addr dst = { .family = AF_INET6 };
+	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &dst, .proto = IPPROTO_ICMPV6,
+			   .ttl = ND_HOPLIMIT };
+	uint32_t n;
+	bool dad;
+
+	if (!nd_solicit_for(c, frame, caplen, smac, sip))
+		return 0;
+	dad = sip[0] == 0 && !memcmp(sip, sip + 1, 15);
+	memcpy(dst.a, dad ? all_nodes : sip, 16);
+	n = w_eth(b, dad ? all_nodes_mac : smac, c->mac, W_ETH_P_IPV6);
+	n += w_ip(b + n, &ip, ND_NA_LEN);
+	na = b + n;
+	memset(na, 0, ND_NA_LEN);
+	na[0] = ND_NA;
+	w_put32(na + 4, dad ? ND_NA_OVERRIDE : ND_NA_SOLICITED | ND_NA_OVERRIDE);
+	memcpy(na + 8, c->dut->dut.pa.a, 16);
+	na[24] = ND_OPT_TLLA;
+	na[25] = 1;                     /* option length in 8-byte units */
+	memcpy(na + 26, c->mac, 6);
+	w_put16(na + 2, nv_ref_csum(na, ND_NA_LEN, w_pseudo(ip.src, ip.dst,
+							     IPPROTO_ICMPV6, ND_NA_LEN)));
+	return n + ND_NA_LEN;
 }
 
 /* Offset of the inner L3 header (after inner Ethernet and its tags). */

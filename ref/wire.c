@@ -82,7 +82,7 @@ static uint32_t ip4(uint8_t *p, const struct w_ip *ip, uint32_t payload_len)
 	w_put16(p + 2, (uint16_t)(W_IP4_LEN + payload_len));
 	w_put16(p + 4, ip->id);
 	w_put16(p + 6, ip->df ? IP4_DF : 0);
-	p[8] = W_TTL;
+	p[8] = ip->ttl ? ip->ttl : W_TTL;
 	p[9] = ip->proto;
 	w_put16(p + 10, 0);
 	memcpy(p + 12, ip->src->a, 4);
@@ -96,7 +96,7 @@ static uint32_t ip6(uint8_t *p, const struct w_ip *ip, uint32_t payload_len)
 	w_put32(p, IP6_VER | (uint32_t)ip->tos << 20);
 	w_put16(p + 4, (uint16_t)payload_len);
 	p[6] = ip->proto;
-	p[7] = W_TTL;
+	p[7] = ip->ttl ? ip->ttl : W_TTL;
 	memcpy(p + 8, ip->src->a, 16);
 	memcpy(p + 24, ip->dst->a, 16);
 	return W_IP6_LEN;

@@ -39,6 +39,7 @@ uint16_t w_ethertype(int family);
 struct w_ip {
 	const struct nv_addr *src, *dst;
 	uint8_t proto, tos;
+	uint8_t ttl;            /* 0: W_TTL */
 	bool df;
 	uint16_t id;
 };

@@ -160,6 +160,9 @@ struct nv_ref_tx {
 /* Answer an underlay ARP request for dut.pa; 0 when the frame is not one. */
 uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
 			     uint32_t caplen, struct nv_ref_tx *tx);
+/* Same for IPv6: a Neighbor Solicitation for dut.pa gets an Advertisement. */
+uint32_t nv_ref_underlay_nd(const struct nv_ref_ctx *c, const uint8_t *frame,
+			    uint32_t caplen, struct nv_ref_tx *tx);
 /* The tenant VM's answer (d->answer), encapsulated in the profile's layout. */
 uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 			     const struct nv_pkt *p,

@@ -640,6 +640,65 @@ START_TEST(test_ref_underlay_arp)
 }
 END_TEST
 
+/* ref/wire.h is private to ref/; the pseudo header sum is spelled out here. */
+static uint32_t pseudo6(const uint8_t *src, const uint8_t *dst, uint32_t len)
+{
+	uint32_t sum = 58 + len;
+
+	for (int i = 0; i < 16; i += 2)
+		sum += (uint32_t)(src[i] << 8 | src[i + 1]) + (uint32_t)(dst[i] << 8 | dst[i + 1]);
+	return sum;
+}
+
+START_TEST(test_ref_underlay_nd)
+{
+	uint8_t f[86], out[NV_REF_FRAME_MAX];
+	const uint8_t mcast[6] = { 0x33, 0x33, 0xff, 0, 0, 0x02 };
+	struct nv_ref_ctx c = ctx("ws2012r2");
+	struct nv_ref_tx tx = { .buf = out };
+	uint8_t *ip = f + 14, *ns = f + 54, *na;
+	uint32_t n;
+
+	addr(&dut.tester.pa, "2001:db8:ffff::1");
+	addr(&dut.dut.pa, "2001:db8:ffff::2");
+	memset(f, 0, sizeof(f));
+	memcpy(f, mcast, 6);
+	memcpy(f + 6, tst_mac, 6);
+	f[12] = 0x86; f[13] = 0xdd;
+	ip[0] = 0x60; ip[5] = 32; ip[6] = 58; ip[7] = 255;
+	memcpy(ip + 8, dut.tester.pa.a, 16);
+	ip[24] = 0xff; ip[25] = 0x02; ip[35] = 1; ip[36] = 0xff; ip[39] = 2;
+	ns[0] = 135;
+	memcpy(ns + 8, dut.dut.pa.a, 16);
+	ns[24] = 1; ns[25] = 1;
+	memcpy(ns + 26, tst_mac, 6);
+	n = nv_ref_underlay_nd(&c, f, sizeof(f), &tx);
+	ck_assert_uint_eq(n, 14 + 40 + 32);
+	ck_assert_mem_eq(out, tst_mac, 6);
+	ck_assert_mem_eq(out + 6, ref_mac, 6);
+	ck_assert_uint_eq(out[14 + 7], 255);
+	ck_assert_mem_eq(out + 14 + 8, dut.dut.pa.a, 16);
+	ck_assert_mem_eq(out + 14 + 24, dut.tester.pa.a, 16);
+	na = out + 54;
+	ck_assert_uint_eq(na[0], 136);
+	ck_assert_uint_eq(na[4], 0x60);                 /* solicited, override */
+	ck_assert_mem_eq(na + 8, dut.dut.pa.a, 16);
+	ck_assert_uint_eq(na[24], 2);
+	ck_assert_mem_eq(na + 26, ref_mac, 6);
+	ck_assert_uint_eq(nv_ref_csum(na, 32, pseudo6(out + 22, out + 38, 32)), 0);
+	/* hop limit below 255 (off-link), another target, IPv4 PA: no answer */
+	ip[7] = 64;
+	ck_assert_uint_eq(nv_ref_underlay_nd(&c, f, sizeof(f), &tx), 0);
+	ip[7] = 255;
+	ns[23] ^= 1;
+	ck_assert_uint_eq(nv_ref_underlay_nd(&c, f, sizeof(f), &tx), 0);
+	ns[23] ^= 1;
+	ck_assert_uint_eq(nv_ref_underlay_nd(&c, f, 70, &tx), 0);
+	addr(&dut.dut.pa, "192.0.2.2");
+	ck_assert_uint_eq(nv_ref_underlay_nd(&c, f, sizeof(f), &tx), 0);
+}
+END_TEST
+
 START_TEST(test_ref_truncated_echo_no_reply)
 {
 	static uint8_t f[1600], out[NV_REF_FRAME_MAX];
@@ -682,6 +741,7 @@ static Suite *ref_suite(void)
 	tcase_add_test(tc, test_ref_nvgre_icmp_bytes);
 	tcase_add_test(tc, test_ref_inner_arp_reply);
 	tcase_add_test(tc, test_ref_underlay_arp);
+	tcase_add_test(tc, test_ref_underlay_nd);
 	tcase_add_test(tc, test_ref_truncated_echo_no_reply);
 	suite_add_tcase(s, tc);
 	return s;
