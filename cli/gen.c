@@ -33,6 +33,7 @@ struct gen_opts {
 	const char *cases[GEN_CASES_MAX];
 	uint64_t seed, count;
 	uint32_t rate;
+	int workers;
 	bool force, dry_run, allow_default_route, use_pcap;
 	int verbose;
 };
@@ -80,6 +81,7 @@ static void usage(FILE *f)
 		"  --dry-run               live: build and print, open no socket\n"
 		"  --allow-default-route   live: allow an interface holding the default route\n"
 		"  --pcap-inject           live: send with pcap_inject, not AF_PACKET sendmmsg\n"
+		"  --workers N             live --count: N sending processes (rate shared)\n"
 		"  -v, --verbose           dry run: hex dump every frame\n"
 		"  -h, --help              this text\n"
 		"\n"
@@ -95,7 +97,7 @@ static int bad(const char *what, const char *val)
 }
 
 enum { OPT_DUT = 256, OPT_CASE, OPT_SEED, OPT_COUNT, OPT_MANIFEST, OPT_FORCE,
-       OPT_RATE, OPT_DRY, OPT_ALLOW_DEFAULT, OPT_PCAP };
+       OPT_RATE, OPT_DRY, OPT_ALLOW_DEFAULT, OPT_PCAP, OPT_WORKERS };
 
 static int parse_number(const char *what, const char *arg, unsigned long long max,
 			unsigned long long *n)
@@ -134,6 +136,11 @@ static int parse_one(struct gen_opts *o, int c, const char *arg)
 			return n == 0 ? bad("--count", arg) : NV_EXIT_USAGE;
 		o->count = n;
 		return 0;
+	case OPT_WORKERS:
+		if (parse_number("--workers", arg, NV_SEND_WORKERS_MAX, &n) || n == 0)
+			return n == 0 ? bad("--workers", arg) : NV_EXIT_USAGE;
+		o->workers = (int)n;
+		return 0;
 	case OPT_RATE:
 		if (parse_number("--rate", arg, GEN_RATE_MAX, &n) || n == 0)
 			return n == 0 ? bad("--rate", arg) : NV_EXIT_USAGE;
@@ -159,6 +166,8 @@ static int check_args(const struct gen_opts *o)
 		why = "live send (-i) needs --dut: frames may only go to the DUT's PA";
 	else if (o->dry_run && !o->iface)
 		why = "--dry-run is for live send (-i)";
+	else if (o->workers > 1 && (!o->iface || !o->count))
+		why = "--workers is for live streams (-i with --count)";
 	if (!why)
 		return 0;
 	fprintf(stderr, "nvgrect gen: %s\n", why);
@@ -182,6 +191,7 @@ static int parse_args(struct gen_opts *o, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "allow-default-route", no_argument, NULL, OPT_ALLOW_DEFAULT },
 		{ "pcap-inject", no_argument, NULL, OPT_PCAP },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -557,28 +567,24 @@ static int send_plan(struct gen *g, struct nv_sender *s, struct nv_err *err)
 	return 0;
 }
 
-static int send_stream(struct gen *g, struct nv_sender *s, struct nv_err *err)
+static void tick(void *arg, uint64_t done)
 {
-	static uint8_t buf[NV_FRAME_MAX];
-	struct nv_stream st;
+	progress_tick(arg, done & ~0xfffull);
+}
+
+static int send_stream(struct gen *g, const struct nv_send_cfg *cfg,
+		       struct nv_send_stats *st, struct nv_err *err)
+{
+	struct nv_stream stream;
 	struct progress pr = { .on = g->tty, .t0 = nv_pace_now_us(), .total = g->o.count };
-	int rc = 0;
+	int rc;
 
-	if (nv_stream_init(&st, &g->plan, &g->env, err) < 0)
+	if (nv_stream_init(&stream, &g->plan, &g->env, err) < 0)
 		return -1;
-	for (uint64_t i = 0; i < g->o.count && !stop_sig; i++) {
-		uint32_t len = nv_stream_frame(&st, i, buf, NULL, NULL);
-
-		if (nv_sender_frame(s, (uint32_t)i, buf, len, err) < 0) {
-			rc = -1;
-			break;
-		}
-		progress_tick(&pr, i + 1);
-	}
-	if (rc == 0)
-		rc = nv_sender_flush(s, err);
+	rc = nv_send_stream(cfg, &stream, g->o.count, g->o.workers, &stop_sig,
+			    pr.on ? tick : NULL, &pr, st, err);
 	progress_end(&pr);
-	nv_stream_free(&st);
+	nv_stream_free(&stream);
 	return rc;
 }
 
@@ -603,20 +609,29 @@ static int to_iface(struct gen *g)
 		.backend = g->o.use_pcap ? NV_SEND_PCAP : NV_SEND_PACKET,
 	};
 	struct nv_err err = { 0 };
-	struct nv_send_stats st;
+	struct nv_send_stats st = { 0 };
 	struct nv_sender *s;
 	int rc;
 
+	/* the interface interlock first, before any work (the sender repeats it) */
+	if (nv_send_check_iface(g->o.iface, g->o.allow_default_route, &err) < 0)
+		return fail(&err);
 	live_macs(g);
 	if (g->o.dry_run)
 		return dry_run(g);
-	if (nv_sender_open(&cfg, &s, &err) < 0)
+	if (g->o.count) {
+		rc = send_stream(g, &cfg, &st, &err);
+	} else {
+		if (nv_sender_open(&cfg, &s, &err) < 0)
+			return fail(&err);
+		rc = send_plan(g, s, &err);
+		if (rc == 0)
+			rc = nv_sender_flush(s, &err);
+		nv_sender_stats(s, &st);
+		nv_sender_close(s);
+	}
+	if (rc < 0 && st.sent == 0)
 		return fail(&err);
-	rc = g->o.count ? send_stream(g, s, &err) : send_plan(g, s, &err);
-	if (rc == 0)
-		rc = nv_sender_flush(s, &err);
-	nv_sender_stats(s, &st);
-	nv_sender_close(s);
 	fprintf(stderr, "nvgrect gen: %llu frames sent on %s", (unsigned long long)st.sent,
 		g->o.iface);
 	if (st.sent > 1 && st.t_last_us > st.t_first_us)

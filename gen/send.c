@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define ETH_HDR 14
@@ -418,4 +420,133 @@ void nv_sender_close(struct nv_sender *s)
 	if (s->pc)
 		pcap_close(s->pc);
 	free(s);
+}
+
+/* --- streams, optionally on several workers -------------------------------- */
+
+#define TICK_MASK 0xfffu
+
+struct worker_out {
+	struct nv_send_stats st;
+	int rc;
+	struct nv_err err;
+};
+
+struct stream_job {
+	const struct nv_send_cfg *cfg;
+	const struct nv_stream *st;
+	uint64_t count;
+	int nw;
+	const volatile int *stop;
+	nv_send_tick_fn tick;
+	void *arg;
+};
+
+static void stream_worker(const struct stream_job *j, int w, struct worker_out *o)
+{
+	static uint8_t buf[NV_FRAME_MAX];
+	struct nv_sender *s;
+
+	o->rc = 0;
+	if (nv_sender_open(j->cfg, &s, &o->err) < 0) {
+		o->rc = -1;
+		return;
+	}
+	for (uint64_t i = (uint64_t)w; i < j->count && !*j->stop; i += (uint64_t)j->nw) {
+		uint32_t len = nv_stream_frame(j->st, i, buf, NULL, NULL);
+
+		if (nv_sender_frame(s, (uint32_t)i, buf, len, &o->err) < 0) {
+			o->rc = -1;
+			break;
+		}
+		if (j->tick && w == 0 && ((i / (uint64_t)j->nw) & TICK_MASK) == 0)
+			j->tick(j->arg, i + 1);
+	}
+	if (o->rc == 0 && nv_sender_flush(s, &o->err) < 0)
+		o->rc = -1;
+	nv_sender_stats(s, &o->st);
+	nv_sender_close(s);
+}
+
+static void stats_add(struct nv_send_stats *t, const struct nv_send_stats *s)
+{
+	if (!s->sent)
+		return;
+	if (!t->sent || s->t_first_us < t->t_first_us)
+		t->t_first_us = s->t_first_us;
+	if (s->t_last_us > t->t_last_us)
+		t->t_last_us = s->t_last_us;
+	t->sent += s->sent;
+	t->bytes += s->bytes;
+	t->retries += s->retries;
+}
+
+static int stream_forked(const struct stream_job *j, struct worker_out *out,
+			 struct nv_err *err)
+{
+	pid_t pid[NV_SEND_WORKERS_MAX];
+	int started = 0;
+
+	for (int w = 0; w < j->nw; w++) {
+		pid[w] = fork();
+		if (pid[w] < 0) {
+			nv_errno(err, "fork worker %d", w);
+			break;
+		}
+		if (pid[w] == 0) {
+			stream_worker(j, w, &out[w]);
+			_exit(out[w].rc < 0 ? 1 : 0);
+		}
+		started++;
+	}
+	for (int w = 0; w < started; w++) {
+		int status;
+
+		while (waitpid(pid[w], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) && out[w].rc == 0) {
+			out[w].rc = -1;
+			nv_errf(&out[w].err, "worker %d died", w);
+		}
+	}
+	return started == j->nw ? 0 : -1;
+}
+
+int nv_send_stream(const struct nv_send_cfg *cfg, const struct nv_stream *st,
+		   uint64_t count, int workers, const volatile int *stop,
+		   nv_send_tick_fn tick, void *arg, struct nv_send_stats *tot,
+		   struct nv_err *err)
+{
+	struct nv_send_cfg wcfg = *cfg;
+	struct stream_job j = { &wcfg, st, count, workers < 1 ? 1 : workers, stop, tick, arg };
+	struct worker_out *out;
+	int rc = 0;
+
+	memset(tot, 0, sizeof(*tot));
+	if (j.nw > NV_SEND_WORKERS_MAX)
+		return nv_errc(err, NV_EXIT_USAGE, "%d workers (max %d)", j.nw,
+			       NV_SEND_WORKERS_MAX);
+	wcfg.rate_pps = (cfg->rate_pps ? cfg->rate_pps : NV_SEND_RATE_DEFAULT) /
+			(uint32_t)j.nw;
+	if (wcfg.rate_pps == 0)
+		wcfg.rate_pps = 1;
+	/* shared with the forked workers: their counts and errors come back here */
+	out = mmap(NULL, sizeof(*out) * (size_t)j.nw, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (out == MAP_FAILED)
+		return nv_errno(err, "worker results");
+	memset(out, 0, sizeof(*out) * (size_t)j.nw);
+	if (j.nw == 1)
+		stream_worker(&j, 0, &out[0]);
+	else
+		rc = stream_forked(&j, out, err);
+	for (int w = 0; w < j.nw; w++) {
+		stats_add(tot, &out[w].st);
+		if (out[w].rc < 0 && rc == 0) {
+			*err = out[w].err;
+			rc = -1;
+		}
+	}
+	munmap(out, sizeof(*out) * (size_t)j.nw);
+	return rc;
 }

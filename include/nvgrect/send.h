@@ -80,6 +80,20 @@ void nv_sender_stats(const struct nv_sender *s, struct nv_send_stats *st);
 void nv_sender_interrupt(struct nv_sender *s);
 void nv_sender_close(struct nv_sender *s);
 
+/*
+ * A `--count` stream: frames 0..count-1 of st, sent by `workers` senders
+ * (fork()ed processes, one socket each, frame i goes to worker i % workers,
+ * each paced to rate/workers). stop is polled between frames; tick (may be
+ * NULL) is called now and then by worker 0 with a frame count. tot sums
+ * every worker; the first worker error is returned in err.
+ */
+#define NV_SEND_WORKERS_MAX 16
+typedef void (*nv_send_tick_fn)(void *arg, uint64_t frames_done);
+int nv_send_stream(const struct nv_send_cfg *cfg, const struct nv_stream *st,
+		   uint64_t count, int workers, const volatile int *stop,
+		   nv_send_tick_fn tick, void *arg, struct nv_send_stats *tot,
+		   struct nv_err *err);
+
 /* ---- pacing (gen/pace.c) ------------------------------------------------ */
 
 struct nv_pace {
