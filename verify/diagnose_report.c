@@ -220,6 +220,7 @@ static void json_host(struct nv_jw *w, const struct nv_dx_host *h)
 		nv_jw_null(w, "flowid_entropy");
 	else
 		nv_jw_bool(w, "flowid_entropy", h->flowid_entropy == 1);
+	nv_jw_bool(w, "mixed_layouts", h->mixed);
 	nv_jw_arr(w, "vsids");
 	for (int v = 0; v < h->nvsids; v++)
 		nv_jw_uint(w, NULL, h->vsids[v]);
