@@ -27,8 +27,9 @@ static const char css[] =
 	"code,pre,.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.88em}\n"
 	".muted{color:var(--muted)}\n"
 	".badge{display:inline-block;min-width:7.5em;padding:1px 8px;border-radius:4px;font-weight:700;"
-	"color:#fff;text-align:center;margin-right:.5em}\n"
-	".badge.dark{color:#000}\n"
+	"color:#000;text-align:center;margin-right:.5em}\n"
+	/* text contrast >= 4.5:1 on every Okabe-Ito fill: black, white on blue */
+	".badge.v-info{color:#fff}\n"
 	".v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-warn{background:var(--warn)}"
 	".v-info{background:var(--info)}.v-inconclusive{background:var(--inc)}\n"
 	"table{border-collapse:collapse;margin:.5em 0}th,td{text-align:left;vertical-align:top;"
@@ -83,8 +84,8 @@ static const char *vclass(enum nv_verdict v)
 
 static void badge(FILE *f, enum nv_verdict v)
 {
-	fprintf(f, "<span class=\"badge v-%s%s\">%s %s</span>", vclass(v),
-		v == NV_V_WARN ? " dark" : "", nv_rpt_verdict_icon(v), nv_rpt_verdict_upper(v));
+	fprintf(f, "<span class=\"badge v-%s\">%s %s</span>", vclass(v),
+		nv_rpt_verdict_icon(v), nv_rpt_verdict_upper(v));
 }
 
 /* Verdict bars: one row per verdict, the count written beside each bar. */

@@ -120,8 +120,8 @@ int nv_matrix_write_md(FILE *f, const struct nv_matrix *m, struct nv_err *err)
 
 	for (int i = 0; i < m->npairs; i++)
 		bad += !m->pairs[i].compatible;
-	fprintf(f, "# nvgrect compatibility matrix\n\n**%d endpoints, %d pairs, %d not compatible.**\n\n",
-		m->n, m->npairs, bad);
+	fprintf(f, "# nvgrect compatibility matrix\n\n**%d endpoints, %d %s, %d not compatible.**\n\n",
+		m->n, m->npairs, m->npairs == 1 ? "pair" : "pairs", bad);
 	if (m->npairs) {
 		fputs("## Pairs\n\n", f);
 		for (int i = 0; i < m->npairs; i++) {
@@ -178,11 +178,11 @@ static const char mx_css[] =
 	"<style>\n"
 	"table.heat td.cell{text-align:center;font-weight:700;min-width:9em;padding:14px 10px;"
 	"-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-	"td.yes{background:#009E73;color:#fff}td.no{background:#D55E00;color:#fff}"
+	"td.yes{background:#009E73;color:#000}td.no{background:#D55E00;color:#000}"
 	"td.unk{background:#E0E0E0;color:#000;background-image:repeating-linear-gradient(45deg,"
 	"transparent 0 6px,#c8c8c8 6px 8px)}\n"
 	"td.self{outline:2px dashed #555;outline-offset:-4px}\n"
-	"table.heat th{text-align:center}table.heat th.row{text-align:right}\n"
+	"table.heat th{text-align:center;vertical-align:middle}table.heat th.row{text-align:right}\n"
 	".pair{border-left:6px solid #d0d0d0;background:#fafafa;padding:8px 14px;margin:12px 0;"
 	"border-radius:0 6px 6px 0;break-inside:avoid}\n.pair.ok{border-left-color:#009E73}"
 	".pair.bad{border-left-color:#D55E00}\n"
@@ -265,7 +265,7 @@ int nv_matrix_write_html(FILE *f, const struct nv_matrix *m, struct nv_err *err)
 		"<span class=\"badge v-%s\">%s</span> %d endpoints &middot; %d pairs &middot; "
 		"%d not compatible</p>\n</header>\n",
 		bad ? "fail" : "pass", bad ? "\xe2\x9c\x97 NOT ALL COMPATIBLE" : "\xe2\x9c\x93 ALL COMPATIBLE",
-		m->n, m->npairs, bad);
+		m->n, m->npairs, m->npairs == 1 ? "pair" : "pairs", bad);
 	html_heat(f, m);
 	if (m->npairs) {
 		fputs("<section id=\"pairs\">\n<h2>Pairs and advice</h2>\n", f);
