@@ -317,8 +317,10 @@ static void conv_add(struct nv_diagnose *x, uint64_t fno, const struct nv_pkt *p
 	sd = &c->side[side];
 	if (sd->frames == 0)
 		sd->key = key;
-	else if (sd->key >> DX_FLOW_SHIFT != key >> DX_FLOW_SHIFT)
+	else if (!sd->key_hi_varies && sd->key >> DX_FLOW_SHIFT != key >> DX_FLOW_SHIFT) {
 		sd->key_hi_varies = true;
+		sd->key2 = key;
+	}
 	sd->flows[(key & DX_FLOW_MASK) / 32] |= 1u << (key & 31);
 	sd->frames++;
 	dx_frames_add(&sd->all_frames, fno);

@@ -460,26 +460,31 @@ static void host_vsids(const struct nv_diagnose *x, int h, struct nv_dx_host *o)
 	o->flowid_entropy = flow;
 }
 
-/* Does host h send one VSID under both layouts (keys k0 rfc7637, k1 draft00)? */
+/*
+ * Does host h send one VM pair's traffic under one VSID in both layouts
+ * (k[0] the rfc7637 key, k[1] the draft00 one)? A tester does; a host with
+ * two tenants whose keys alias does not (each VM pair keeps its key).
+ */
 static bool host_mixed(const struct nv_diagnose *x, int h, uint32_t k[2])
 {
-	for (int i = 0; i < x->ndirs; i++) {
-		const struct dx_dir *d = &x->dirs[i];
+	for (int i = 0; i < x->nconvs; i++) {
+		const struct dx_conv *c = &x->convs[i];
 
-		for (int a = 0; d->src == h && a < d->nkeys; a++) {
-			uint32_t v = dx_vsid(x, DX_RFC, d->keys[a].key);
+		for (int s = 0; s < 2; s++) {
+			const struct dx_side *sd = &c->side[s];
 
-			if (dx_reserved(v))
+			if (c->h[s] != h || !sd->key_hi_varies)
 				continue;
-			for (int j = 0; j < x->ndirs; j++) {
-				const struct dx_dir *e = &x->dirs[j];
+			for (int l = 0; l < DX_LAYOUTS; l++) {
+				uint32_t a = l == DX_RFC ? sd->key : sd->key2;
+				uint32_t b = l == DX_RFC ? sd->key2 : sd->key;
+				uint32_t v = dx_vsid(x, DX_RFC, a);
 
-				for (int b = 0; e->src == h && b < e->nkeys; b++)
-					if (dx_vsid(x, DX_DRAFT, e->keys[b].key) == v) {
-						k[0] = d->keys[a].key;
-						k[1] = e->keys[b].key;
-						return true;
-					}
+				if (!dx_reserved(v) && v == dx_vsid(x, DX_DRAFT, b)) {
+					k[0] = a;
+					k[1] = b;
+					return true;
+				}
 			}
 		}
 	}

@@ -60,6 +60,7 @@ struct dx_side {
 	uint64_t frames;
 	uint32_t key;                   /* first key seen */
 	bool key_hi_varies;             /* key bits 31..8 changed */
+	uint32_t key2;                  /* the first key that changed them */
 	uint32_t flows[DX_FLOW_WORDS];  /* key low bytes seen */
 	uint32_t requests, replies;     /* echo/ARP */
 	struct nv_dx_frames req_frames;

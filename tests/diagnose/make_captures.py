@@ -11,8 +11,8 @@ import json
 import os
 import sys
 
-from scapy.all import (ARP, GRE, ICMP, IP, UDP, Ether, IPv6, ICMPv6EchoRequest,
-                       ICMPv6EchoReply, ICMPv6DestUnreach, Raw, wrpcap)
+from scapy.all import (ARP, GRE, ICMP, IP, UDP, Dot1Q, Ether, IPv6, ICMPv6EchoRequest,
+                       ICMPv6EchoReply, ICMPv6DestUnreach, Raw, fragment, wrpcap)
 from scapy.utils import PcapNgWriter
 
 TEB = 0x6558
@@ -216,6 +216,36 @@ def s_unknown_vsid(cap):
     ping(cap, c, d, rfc_key(7000), None, 3, False, reject=(3, 10), ident=2)
 
 
+def s_sender_rules(cap):
+    """A healthy RFC 7637 pair, but A breaks sender rules: GRE C and S bits,
+    an inner 802.1Q tag, and fragmented NVGRE."""
+    a, b = Vm(A4, "10.0.0.1", 1), Vm(B4, "10.0.0.2", 2)
+    ping(cap, a, b, rfc_key(5001), rfc_key(5001), 2, True)
+    inner = echo(a.ca, b.ca, a.mac, b.mac, 5, 1)
+    cap.add(outer(A4, B4) / GRE(chksum_present=1, key_present=1, key=rfc_key(5001), proto=TEB) / inner)
+    cap.add(outer(A4, B4) / GRE(seqnum_present=1, seqence_number=7, key_present=1, key=rfc_key(5001),
+                                proto=TEB) / inner)
+    tagged = Ether(src=a.mac, dst=b.mac) / Dot1Q(vlan=0, prio=3) / IP(src=a.ca, dst=b.ca) / ICMP(id=6, seq=1)
+    cap.add(nvgre(A4, B4, rfc_key(5001), tagged))
+    big = nvgre(A4, B4, rfc_key(5001), Ether(src=a.mac, dst=b.mac) / IP(src=a.ca, dst=b.ca) /
+                ICMP(id=7, seq=1) / Raw(b"z" * 1400))
+    big[IP].flags = 0
+    for frag in fragment(big[IP], fragsize=1000):
+        cap.add(Ether(src=big.src, dst=big.dst) / frag)
+
+
+def s_tenant_aliasing(cap):
+    """A (RFC 7637) sends VSID 5001 as key 0x00138900; B (draft-00) carries a
+    tenant with VSID 0x138900, whose key is the same 0x00138900."""
+    a, b = Vm(A4, "10.0.0.1", 1), Vm(B4, "10.0.0.2", 2)
+    ping(cap, a, b, rfc_key(5001), None, 3, False)
+    ping(cap, b, a, draft_key(5001), None, 3, False, ident=2)
+    c4 = "192.0.2.3"
+    x, y = Vm(B4, "172.16.0.1", 0x38), Vm(c4, "172.16.0.2", 0x39)
+    ping(cap, x, y, draft_key(0x138900), draft_key(0x138900), 3, True, ident=3)
+    ping(cap, Vm(c4, "10.0.0.3", 3), b, draft_key(5001), draft_key(5001), 2, True, ident=4)
+
+
 def s_no_nvgre(cap):
     cap.add(Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff") /
             ARP(op=1, psrc="192.0.2.1", pdst="192.0.2.2"))
@@ -275,6 +305,12 @@ SCENARIOS = {
     "unknown-vsid": dict(fn=s_unknown_vsid, file="unknown-vsid.pcap",
                          layouts={A4: "rfc7637", B4: "rfc7637"}, top="unknown-vsid",
                          top_text=["192.0.2.2 rejects VSID 7000 from 192.0.2.1"], exit=1),
+    "sender-rules": dict(fn=s_sender_rules, file="sender-rules.pcap",
+                         layouts={A4: "rfc7637", B4: "rfc7637"}, top="gre-cs-bits",
+                         codes=["gre-cs-bits", "inner-vlan", "outer-fragments", "healthy-pair"], exit=0),
+    "tenant-aliasing": dict(fn=s_tenant_aliasing, file="tenant-aliasing.pcap",
+                            layouts={A4: "rfc7637", B4: "draft00", "192.0.2.3": "draft00"},
+                            top="layout-mismatch", codes=["tenant-aliasing"], exit=1),
     "no-nvgre": dict(fn=s_no_nvgre, file="no-nvgre.pcap", layouts={}, top="no-nvgre",
                      top_text=["No NVGRE in this capture"], exit=0),
     "control-chars": dict(fn=s_control_chars, file="control-chars.pcap",
