@@ -262,7 +262,7 @@ int nv_matrix_write_html(FILE *f, const struct nv_matrix *m, struct nv_err *err)
 	nv_html_head(f, "nvgrect compatibility matrix");
 	fputs(mx_css, f);
 	fprintf(f, "<header>\n<h1>nvgrect compatibility matrix</h1>\n<p class=\"banner\">"
-		"<span class=\"badge v-%s\">%s</span> %d endpoints &middot; %d pairs &middot; "
+		"<span class=\"badge v-%s\">%s</span> %d endpoints &middot; %d %s &middot; "
 		"%d not compatible</p>\n</header>\n",
 		bad ? "fail" : "pass", bad ? "\xe2\x9c\x97 NOT ALL COMPATIBLE" : "\xe2\x9c\x93 ALL COMPATIBLE",
 		m->n, m->npairs, m->npairs == 1 ? "pair" : "pairs", bad);
