@@ -43,14 +43,15 @@ def main():
                 put("quote", b"\x02" + bytes(f[ICMP].payload)[20:])   # from the GRE header
             if ICMPv6DestUnreach in f:
                 put("quote", b"\x01" + bytes(f[ICMPv6DestUnreach].payload))
+        blob = b"".join(struct.pack(">H", len(bytes(f))) + bytes(f) for f in frames[:64])
+        put("diagnose", blob)
         size = os.path.getsize(cap)
         if size < 4096:
             put("pcapng", b"\x00" + open(cap, "rb").read())
     # round-trip records: caplen lo, caplen hi, extra, comment len, data, comment
     rec = b""
     for n, c in ((60, b"probe 1"), (0, b""), (14, b"x" * 20), (300, b"")):
-        rec += struct.pack("BBBB", n & 0xFF, n >> 8, 4, len(c)) + bytes(range(n % 256)) * (n // 256 + 1)
-        rec = rec[: len(rec) - (len(bytes(range(n % 256)) * (n // 256 + 1)) - n)] + c
+        rec += struct.pack("BBBB", n & 0xFF, n >> 8, 4, len(c)) + bytes(i % 256 for i in range(n)) + c
     put("pcapng", b"\x01" + rec)
     for y in sorted(glob.glob("suites/**/*.yaml", recursive=True)):
         data = open(y, "rb").read()
