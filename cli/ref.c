@@ -116,7 +116,7 @@ static int load_dut(const char *path, struct nv_dut *dut)
 static void print_stats(const char *prof, const struct nv_ref_stats *st)
 {
 	fprintf(stderr,
-		"nvgrect ref %s: %llu frames seen, %llu underlay ARP answered, "
+		"nvgrect ref %s: %llu frames seen, %llu underlay ARP/ND answered, "
 		"%llu delivered (%llu answered), %llu dropped, %llu rejected, "
 		"%llu ICMP suppressed by the rate limit, %llu send errors\n", prof,
 		(unsigned long long)st->seen, (unsigned long long)st->arp,

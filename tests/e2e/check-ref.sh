@@ -19,11 +19,11 @@ lab_up
 lab_gre_quiet "$LAB_NS_T"    # the tester kernel would answer replies with ICMP 3/2
 
 FAILS=0
-OUT="$LAB_RUN/probe.out"
 
 # One round: start the profile, send the probes, stop it.
 round() {
 	_prof=$1
+	OUT="$LAB_RUN/probe.out"
 	shift
 	lab_ref_start "$_prof"
 	lab_t "$PYTHON" "$LAB_DIR/nvprobe.py" --iface "$LAB_TESTER_IF" \
@@ -181,6 +181,31 @@ expect ovs-gre rsvd silent
 expect ovs-gre strict silent
 expect ovs-gre ipopt silent
 expect ovs-gre vlan silent
+
+# --- an IPv6 underlay: ND for the PA, ICMPv6 signatures ----------------------
+lab_cleanup
+LAB_TESTER_PA=2001:db8:ffff::1 LAB_DUT_PA=2001:db8:ffff::2 LAB_PLEN=64
+lab_init ref6
+lab_up
+V6="ok:key=$K_BLUE d0:key=$K_BLUE_D0 unk:key=$K_UNK arp:key=$K_BLUE,inner=arp"
+# shellcheck disable=SC2086
+round ws2012r2 $V6
+expect_arp ws2012r2
+expect ws2012r2 ok "echo key=0x00138900 inner-src=02:00:00:00:13:89"
+expect ws2012r2 unk "nvgre-icmp 1/1 key=0x00177000 quote=66"
+expect ws2012r2 arp "arp key=0x00138900 .*"
+# shellcheck disable=SC2086
+round linux-gretap $V6
+expect linux-gretap ok "echo key=0x00138900 .*"
+expect linux-gretap d0 "icmp 1/4 quote=122"      # ip6_gre: ICMPV6_PORT_UNREACH
+# shellcheck disable=SC2086
+round ws2012-rtm $V6
+expect ws2012-rtm d0 "echo key=0x00001389 .*"
+expect ws2012-rtm ok "icmp 1/1 quote=122"
+# shellcheck disable=SC2086
+round rfc7637 $V6
+expect rfc7637 ok "echo key=0x001389[0-9a-f]{2} .*"
+expect rfc7637 unk silent
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "check-ref: $FAILS failed (logs: LAB_KEEP=1 keeps $LAB_RUN)"

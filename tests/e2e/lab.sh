@@ -5,7 +5,9 @@
 # carries no address when `nvgrect ref` serves there (the endpoint answers
 # ARP for dut.pa itself, and a kernel address would add ARP replies and
 # ICMP 3/2), or the PA on br-phy when Open vSwitch is the DUT (ovs.sh).
-# IPv6 is disabled on every lab link so no RS/MLD/ND noise reaches captures.
+# IPv6 is disabled on every lab link so no RS/MLD/ND noise reaches captures,
+# except the tester veth when LAB_TESTER_PA is an IPv6 address (an IPv6
+# underlay: set LAB_TESTER_PA, LAB_DUT_PA and LAB_PLEN=64 before lab_up).
 #
 # Stable API (the run/demo tests rely on these names):
 #
@@ -109,9 +111,17 @@ lab_up() {
 	_lab_ns_up "$LAB_NS_D"
 	ip link add "$LAB_TESTER_IF" netns "$LAB_NS_T" type veth \
 		peer name "$LAB_DUT_IF" netns "$LAB_NS_D"
-	lab_t sysctl -qw "net.ipv6.conf.$LAB_TESTER_IF.disable_ipv6=1"
 	lab_d sysctl -qw "net.ipv6.conf.$LAB_DUT_IF.disable_ipv6=1"
-	ip -n "$LAB_NS_T" addr add "$LAB_TESTER_PA/$LAB_PLEN" dev "$LAB_TESTER_IF"
+	case $LAB_TESTER_PA in
+	*:*)	# an IPv6 underlay: IPv6 on the tester veth only, without DAD
+		lab_t sysctl -qw "net.ipv6.conf.$LAB_TESTER_IF.disable_ipv6=0" \
+			"net.ipv6.conf.$LAB_TESTER_IF.accept_dad=0"
+		ip -n "$LAB_NS_T" addr add "$LAB_TESTER_PA/$LAB_PLEN" dev "$LAB_TESTER_IF" nodad
+		;;
+	*)	lab_t sysctl -qw "net.ipv6.conf.$LAB_TESTER_IF.disable_ipv6=1"
+		ip -n "$LAB_NS_T" addr add "$LAB_TESTER_PA/$LAB_PLEN" dev "$LAB_TESTER_IF"
+		;;
+	esac
 	ip -n "$LAB_NS_T" link set "$LAB_TESTER_IF" up
 	ip -n "$LAB_NS_D" link set "$LAB_DUT_IF" up
 	lab_write_dut "$LAB_DUT_FILE" "lab"

@@ -17,18 +17,19 @@ Each SPEC is NAME or NAME:k=v,k=v with keys
   inner=echo|arp    inner payload (default echo)
   vlan=N            inner 802.1Q tag with VID N
   src=IP            outer source address (default the tester PA)
-  ipopt=1           outer IPv4 header with a NOP option word
-  frag=1            send the probe as two outer IPv4 fragments
+  ipopt=1           outer IPv4 header with a NOP option word (IPv4 only)
+  frag=1            send the probe as outer IPv4 fragments (IPv4 only)
+An IPv6 --dut-pa makes the outer header IPv6 (ND instead of ARP).
   dstmac=dut|MAC    inner destination MAC (default the tenant VM's)
   gap=S             pause before this probe (seconds)
 
 Prints one line per probe:
   probe NAME: echo key=0x........ [inner-src=MAC]
   probe NAME: arp key=0x........ mac=MAC
-  probe NAME: icmp T/C quote=N
+  probe NAME: icmp T/C quote=N          (ICMPv6 for an IPv6 outer)
   probe NAME: nvgre-icmp T/C key=0x........ quote=N
   probe NAME: silent
-and "arp-underlay MAC" first (or "arp-underlay none").
+and "arp-underlay MAC" first (or "arp-underlay none"), from ARP or ND.
 """
 import argparse
 import struct
@@ -37,6 +38,10 @@ import time
 
 from scapy.all import (ARP, Ether, IP, ICMP, Dot1Q, Raw, AsyncSniffer, conf,
                        sendp, srp1)
+from scapy.layers.inet6 import (IPv6, ICMPv6ND_NS, ICMPv6ND_NA,
+                                ICMPv6NDOptSrcLLAddr, ICMPv6DestUnreach,
+                                in6_getnsma, in6_getnsmac, inet_pton)
+import socket
 
 TENANTS = {
     "blue": dict(tester_ca="198.51.100.1", tester_mac="02:00:00:00:00:01",
@@ -106,6 +111,9 @@ def gre_header(spec, inner):
 
 def outer_frames(a, spec, idx, dut_mac):
     body = gre_header(spec, inner_frame(spec, idx))
+    if a.v6:
+        ip6 = IPv6(src=spec.get("src", a.tester_pa), dst=a.dut_pa, nh=47)
+        return [Ether(src=a.tester_mac, dst=dut_mac) / ip6 / Raw(body)]
     ip = IP(src=spec.get("src", a.tester_pa), dst=a.dut_pa, proto=47,
             id=0x1000 + idx)
     if spec.get("ipopt") == "1":
@@ -119,20 +127,47 @@ def outer_frames(a, spec, idx, dut_mac):
     return [frame]
 
 
+def ip_csum_ok(b):
+    """IPv4 header and ICMP checksums, or the ICMPv6 checksum, of one datagram."""
+    if b[0] >> 4 == 4:
+        hl = (b[0] & 15) * 4
+        tot = struct.unpack("!H", b[2:4])[0]
+        return csum(b[:hl]) == 0 and (b[9] != 1 or csum(b[hl:tot]) == 0)
+    if b[6] != 58:
+        return True
+    plen = struct.unpack("!H", b[4:6])[0]
+    ph = b[8:40] + struct.pack("!IxxxB", plen, 58)
+    return csum(ph + b[40:40 + plen]) == 0
+
+
 def classify(a, pkt):
+    c = classify_one(a, pkt)
+    if c is None:
+        return None
+    ok = ip_csum_ok(bytes(outer_ip(a, pkt)))
+    g = bytes(outer_ip(a, pkt).payload)
+    if ok and c[0] in ("echo", "nvgre-icmp"):
+        flags = struct.unpack("!H", g[:2])[0]
+        off = 4 + 4 * bin(flags & 0xB000).count("1") + 14
+        ok = ip_csum_ok(g[off:])
+    return c if ok else (c[0], c[1], c[2] + " BAD-CHECKSUM")
+
+
+def classify_one(a, pkt):
     """(kind, idx or inner-dst MAC, detail) of one received frame."""
     raw = bytes(pkt)
-    if not pkt.haslayer(IP) or pkt[IP].dst != a.tester_pa:
+    ip = outer_ip(a, pkt)
+    if ip is None:
         return None
-    ip = pkt[IP]
+    proto = ip.nh if a.v6 else ip.proto
     pos = raw.find(MARK)
     idx = struct.unpack("!H", raw[pos + 5:pos + 7])[0] if pos >= 0 else None
-    if ip.proto == 1:
+    if proto in (1, 58):
         icmp = bytes(ip.payload)
-        if icmp[0] == 3:
+        if icmp[0] == (1 if a.v6 else 3):
             return ("icmp", idx, "%d/%d quote=%d" % (icmp[0], icmp[1], len(icmp) - 8))
         return None
-    if ip.proto != 47:
+    if proto != 47:
         return None
     g = bytes(ip.payload)
     flags, proto = struct.unpack("!HH", g[:4])
@@ -143,6 +178,10 @@ def classify(a, pkt):
     ks = "key=0x%08x" % key if key is not None else "nokey"
     if inner.haslayer(ARP):
         return ("arp", inner.dst, "%s mac=%s" % (ks, inner[ARP].hwsrc))
+    if inner.haslayer(ICMPv6DestUnreach):
+        ic = inner[ICMPv6DestUnreach]
+        q = len(bytes(ic)) - 8
+        return ("nvgre-icmp", idx, "%d/%d %s quote=%d" % (ic.type, ic.code, ks, q))
     if inner.haslayer(ICMP):
         ic = inner[ICMP]
         if ic.type == 0:
@@ -151,6 +190,30 @@ def classify(a, pkt):
             q = len(bytes(ic)) - 8
             return ("nvgre-icmp", idx, "%d/%d %s quote=%d" % (ic.type, ic.code, ks, q))
     return ("other", idx, ks)
+
+
+def outer_ip(a, pkt):
+    layer = IPv6 if a.v6 else IP
+    if not pkt.haslayer(layer) or pkt[layer].dst != a.tester_pa:
+        return None
+    return pkt[layer]
+
+
+def resolve(a):
+    """The DUT's MAC for its PA: ARP, or ND for an IPv6 PA."""
+    if not a.v6:
+        ans = srp1(Ether(dst="ff:ff:ff:ff:ff:ff", src=a.tester_mac) /
+                   ARP(op=1, hwsrc=a.tester_mac, psrc=a.tester_pa, pdst=a.dut_pa),
+                   iface=a.iface, timeout=2)
+        return ans[ARP].hwsrc if ans is not None else None
+    ns = in6_getnsma(inet_pton(socket.AF_INET6, a.dut_pa))
+    ans = srp1(Ether(dst=in6_getnsmac(ns), src=a.tester_mac) /
+               IPv6(src=a.tester_pa, dst=socket.inet_ntop(socket.AF_INET6, ns),
+                    hlim=255) /
+               ICMPv6ND_NS(tgt=a.dut_pa) / ICMPv6NDOptSrcLLAddr(lladdr=a.tester_mac),
+               iface=a.iface, timeout=2,
+               filter="icmp6 and ip6[40] == 136")
+    return ans[Ether].src if ans is not None and ans.haslayer(ICMPv6ND_NA) else None
 
 
 def main():
@@ -165,16 +228,14 @@ def main():
     conf.verb = 0
     a.tester_mac = open("/sys/class/net/%s/address" % a.iface).read().strip()
 
-    ans = srp1(Ether(dst="ff:ff:ff:ff:ff:ff", src=a.tester_mac) /
-               ARP(op=1, hwsrc=a.tester_mac, psrc=a.tester_pa, pdst=a.dut_pa),
-               iface=a.iface, timeout=2)
-    dut_mac = ans[ARP].hwsrc if ans is not None else None
+    a.v6 = ":" in a.dut_pa
+    dut_mac = resolve(a)
     print("arp-underlay %s" % (dut_mac or "none"))
     if dut_mac is None:
         dut_mac = "ff:ff:ff:ff:ff:ff"
     specs = [parse_spec(s) for s in a.specs]
     sn = AsyncSniffer(iface=a.iface, store=True,
-                      lfilter=lambda p: p.haslayer(IP) and p[IP].dst == a.tester_pa)
+                      lfilter=lambda p: outer_ip(a, p) is not None)
     sn.start()
     time.sleep(0.3)
     for i, spec in enumerate(specs):
