@@ -36,6 +36,7 @@ for want in "hv-rtm emits draft00 keys (VSID in the low 24 bits)" \
 	case "$advice" in *"$want"*) ;; *) fail "advice lacks '$want': $advice" ;; esac
 done
 grep -q 'Not compatible' "$TMP/mx/matrix.md" || fail "matrix.md verdict"
+grep -q '^\*\*2 endpoints, 1 pair, 1 not compatible.\*\*$' "$TMP/mx/matrix.md" || fail "matrix.md counts"
 
 # Same files again without --force: refused, old files intact.
 rc=0; "$NVGRECT" matrix "$R1" "$R2" -o "$TMP/mx" >/dev/null 2>"$TMP/err" || rc=$?
