@@ -5,6 +5,7 @@
  * with a stable finding name, except checksum faults, which are noted and
  * parsing goes on (the key behind a bad checksum is still worth knowing).
  */
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -176,7 +177,11 @@ void nv_dissect_frame(const uint8_t *data, uint32_t caplen, uint32_t len,
 	struct nv_dis d;
 	uint16_t type;
 
-	memset(p, 0, sizeof(*p));
+	/* the quote is cleared by its parser: most frames carry none */
+	memset(p, 0, offsetof(struct nv_pkt, quote));
+	p->quote.present = false;
+	memset((uint8_t *)p + offsetof(struct nv_pkt, quote) + sizeof(p->quote), 0,
+	       sizeof(*p) - offsetof(struct nv_pkt, quote) - sizeof(p->quote));
 	p->caplen = caplen;
 	p->len = len;
 	nv_dis_init(&d, data, caplen, len);

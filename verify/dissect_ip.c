@@ -34,7 +34,15 @@ const struct nv_ipnames nv_names_ip6_quote = {
 
 void nv_dis_init(struct nv_dis *d, const uint8_t *data, size_t caplen, size_t len)
 {
-	memset(d, 0, sizeof(*d));
+	/* field by field: this runs once per frame, notes[] need no zeroing */
+	d->quote = false;
+	d->frag = false;
+	d->stopped = false;
+	d->st = NV_DIS_OK;
+	d->layer = NV_L_NONE;
+	d->finding = NULL;
+	d->depth = 0;
+	d->nnotes = 0;
 	nv_cur_init(&d->c, data, caplen);
 	d->wire_end = data + (len > caplen ? len : caplen);
 }
@@ -113,11 +121,13 @@ static size_t wire_left(const struct nv_dis *d)
 
 static void get_addr(struct nv_cur *c, int family, struct nv_addr *a)
 {
-	size_t n = family == AF_INET ? 4 : 16;
-
-	memset(a, 0, sizeof(*a));
 	a->family = family;
-	nv_get_bytes(c, a->a, n);
+	if (family == AF_INET) {
+		memset(a->a + 4, 0, sizeof(a->a) - 4);
+		nv_get_bytes(c, a->a, 4);
+	} else {
+		nv_get_bytes(c, a->a, 16);
+	}
 }
 
 /* Total length against the wire: claims beyond it are a lie unless cut/quoted. */
@@ -171,7 +181,8 @@ bool nv_dis_ip4(struct nv_dis *d, struct nv_ipinfo *ip, enum nv_layer l,
 	ip->df = (frag & NV_IP4_DF) != 0;
 	ip->mf = (frag & NV_IP4_MF) != 0;
 	ip->frag_off = frag & NV_IP4_OFF_MASK;
-	ip->is_fragment = ip->mf || ip->frag_off != 0;
+	/* from the local word: reading back the bytes just stored stalls */
+	ip->is_fragment = (frag & (NV_IP4_MF | NV_IP4_OFF_MASK)) != 0;
 	ip->has_options = hlen > NV_IP4_MIN_HLEN;
 	ip->csum_ok = true;
 	if (total < hlen && !(d->quote && total == 0))

@@ -8,10 +8,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "nvgrect/pcapio.h"
+#include <pcap/pcap.h>
+
 #include "verify_int.h"
 
-#define NV_DLT_EN10MB 1
+#define NV_US_PER_S 1000000ull
 
 static void iso_now(char *buf, size_t n)
 {
@@ -197,31 +198,39 @@ int nv_verify_file(const char *path, const struct nv_plan *plan,
 		   const struct nv_dut *dut, const struct nv_verify_opts *o,
 		   struct nv_result *out, struct nv_err *err)
 {
-	struct nv_pcap_reader *rd;
+	struct nv_capfile *f;
 	struct nv_verifier *v;
 	const uint8_t *data;
 	uint32_t caplen, len, n = 0;
 	uint64_t ts;
 	int rc;
 
-	if (nv_pcapio_open_read(path, &rd, err) < 0)
+	if (nv_capfile_open(&f, path, err) < 0)
 		return -1;
-	if ((rc = nv_pcapio_linktype(rd)) != NV_DLT_EN10MB) {
-		nv_pcapio_close_read(rd);
+	if ((rc = nv_capfile_linktype(f)) != DLT_EN10MB) {
+		nv_capfile_close(f);
 		return nv_errc(err, NV_EXIT_USAGE, "%s: link type %d, need Ethernet (1)",
 			       path, rc);
 	}
 	if (nv_verify_new(&v, plan, dut, o, err) < 0) {
-		nv_pcapio_close_read(rd);
+		nv_capfile_close(f);
 		return -1;
 	}
-	while ((rc = nv_pcapio_next(rd, &data, &caplen, &len, &ts, NULL, err)) == 1)
+	while ((rc = nv_capfile_next(f, &data, &caplen, &len, &ts, err)) == 1)
 		nv_verify_frame(v, data, caplen, len, ts, ++n);
-	nv_pcapio_close_read(rd);
+	if (rc < 0) {
+		char msg[NV_ERRBUF_SIZE];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		nv_errc(err, NV_EXIT_USAGE, "%s: %s", path, msg);
+	}
+	/* frames point into the mapping: finish (evidence is copied) first */
 	if (rc < 0 || nv_verify_finish(v, out, err) < 0) {
+		nv_capfile_close(f);
 		nv_verify_free(v);
 		return -1;
 	}
+	nv_capfile_close(f);
 	nv_verify_free(v);
 	return 0;
 }

@@ -79,6 +79,15 @@ struct nv_verifier {
 	char started[32];
 };
 
+/* capfile.c: offline capture reader (mapped classic pcap, else libpcap) */
+struct nv_capfile;
+int nv_capfile_open(struct nv_capfile **f, const char *path, struct nv_err *err);
+int nv_capfile_linktype(const struct nv_capfile *f);
+/* 1 a record, 0 end of file, -1 a damaged file (err names the record). */
+int nv_capfile_next(struct nv_capfile *f, const uint8_t **data, uint32_t *caplen,
+		    uint32_t *len, uint64_t *ts_us, struct nv_err *err);
+void nv_capfile_close(struct nv_capfile *f);
+
 /* correlate.c */
 /* Plan entry of a tag frame index (stream: modulo the plan), -1 if none. */
 int64_t nv_vf_plan_index(const struct nv_verifier *v, uint64_t tag_frame);

@@ -130,7 +130,12 @@ struct nv_pkt {
 	struct nv_ipinfo iip;
 	struct nv_l4info l4;        /* inner L4, or outer L4 for non-GRE */
 
-	/* ICMP error, plain (outer) or carried inside NVGRE (MS-NVGREE) */
+	/*
+	 * ICMP error, plain (outer) or carried inside NVGRE (MS-NVGREE).
+	 * quote is filled only when quote.present (is_icmp_error or
+	 * inner_icmp_error); otherwise its other fields are left as they were
+	 * (not cleared: most frames carry no quote, and this runs per frame).
+	 */
 	bool is_icmp_error;
 	bool icmp_in_nvgre;
 	uint8_t icmp_type, icmp_code;

@@ -2,7 +2,8 @@
 # The verifier against captures made two independent ways:
 #  1. scapy builds probes and answers from the tag format alone
 #     (verify/make_captures.py); every observation, signature and the capture
-#     counters must equal verify/expected-scapy.txt;
+#     counters must equal verify/expected-scapy.txt, read as pcap, pcapng and
+#     nanosecond pcap alike;
 #  2. the crafter's probes answered by a scripted reference endpoint
 #     (verify/responder.c over ref/'s profiles), for every suite in
 #     expected-verdicts/ and all five profiles: each case's verdict must equal
@@ -66,6 +67,16 @@ want=$(grep '^stats' "$g/expected-scapy.txt" | cut -d' ' -f3)
 got=$(jq -r '.summary.capture.unsolicited' "$tmp/o-scapy/report.json")
 [ "$want" = "$got" ] || bad "scapy capture: unsolicited $got, want $want"
 echo "scapy capture: $(wc -l < "$tmp/got-scapy.txt") observations checked"
+# the same capture as pcapng and as nanosecond pcap reads the same
+if command -v editcap >/dev/null 2>&1; then
+	for fmt in pcapng nsecpcap; do
+		editcap -F $fmt "$tmp/scapy.pcap" "$tmp/scapy.$fmt"
+		"$bin" verify "$g/golden.yaml" --dut $lab -r "$tmp/scapy.$fmt" -o "$tmp/o-$fmt" -q || true
+		jq -r '.cases[].probes[] | "\(.frame) \(.observation) \(.signature) \(.also_signature // "-") \(.duplicates)"' \
+			"$tmp/o-$fmt/report.json" > "$tmp/got-$fmt.txt"
+		cmp -s "$tmp/got-scapy.txt" "$tmp/got-$fmt.txt" || bad "scapy capture as $fmt reads differently"
+	done
+fi
 
 # --- 2. crafter + scripted responder vs the expected-verdict tables ----------
 ncmp=0
