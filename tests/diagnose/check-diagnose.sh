@@ -60,6 +60,18 @@ for f in "$tmp/garbage.pcap" "$tmp/empty.pcap" "$tmp/does-not-exist.pcap"; do
 		echo "FAIL: $(basename "$f"): exit $rc, expected 2 with a message"; fail=1
 	fi
 done
+# a capture that is not Ethernet (raw IP, link type 101) is refused clearly
+$PY -c 'import struct,sys; f=open(sys.argv[1],"wb"); f.write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,101)); f.write(struct.pack("<IIII",0,0,20,20)+bytes(20))' "$tmp/raw.pcap"
+rc=0; "$NVGRECT" diagnose "$tmp/raw.pcap" >/dev/null 2>"$tmp/raw.err" || rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "link type 101" "$tmp/raw.err"; then
+	echo "FAIL: raw-IP capture: exit $rc, expected 2 naming the link type"; fail=1
+fi
+# a broken DUT file: exit 2 with path:line:col
+printf 'name: x\ntenants: [\n' >"$tmp/bad-dut.yaml"
+rc=0; "$NVGRECT" diagnose "$tmp/cap/healthy-rfc7637.pcap" --dut "$tmp/bad-dut.yaml" >/dev/null 2>"$tmp/dut.err" || rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "bad-dut.yaml:[0-9]*:[0-9]*" "$tmp/dut.err"; then
+	echo "FAIL: broken DUT file: exit $rc, expected 2 with path:line:col"; fail=1
+fi
 rc=0; "$NVGRECT" diagnose >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || { echo "FAIL: no argument exited $rc"; fail=1; }
 # a capture cut in the middle of a record: what was read is diagnosed
