@@ -408,16 +408,16 @@ static struct dx_rej *rej_get(struct dx_dir *d, const struct nv_pkt *p, int reje
 static bool endpoint_error(const struct nv_pkt *p)
 {
 	if (p->icmp_family == AF_INET6)
-		return p->icmp_type == 1 || p->icmp_type == 4;
-	return p->icmp_type == 3 && p->icmp_code != 4;
+		return p->icmp_type == DX_ICMP6_UNREACH || p->icmp_type == DX_ICMP6_PARAM_PROBLEM;
+	return p->icmp_type == DX_ICMP_UNREACH && p->icmp_code != DX_ICMP_FRAG_NEEDED;
 }
 
 static void add_icmp(struct nv_diagnose *x, uint64_t fno, const struct nv_pkt *p)
 {
 	const struct nv_quote *q = &p->quote;
-	int from = host_get(x, &p->ip.src), src, dst;
 	struct dx_dir *d;
 	struct dx_rej *r;
+	int src, dst;
 
 	x->icmp_errors++;
 	if (!q->gre.present || !q->gre.has_key || q->gre.proto != DX_ETHERTYPE_TEB)
@@ -425,24 +425,26 @@ static void add_icmp(struct nv_diagnose *x, uint64_t fno, const struct nv_pkt *p
 	x->icmp_nvgre++;
 	if (q->from_gre) {      /* MS-NVGREE: quotes the GRE header of a frame to it */
 		src = host_get(x, &p->ip.dst);
-		dst = from;
+		dst = host_get(x, &p->ip.src);
 	} else {
 		src = host_get(x, &q->ip.src);
 		dst = host_get(x, &q->ip.dst);
 	}
-	if (from < 0 || src < 0 || dst < 0 || !(d = dir_get(x, src, dst))) {
+	if (src < 0 || dst < 0 || !(d = dir_get(x, src, dst))) {
 		x->untracked++;
 		return;
 	}
-	x->hosts[from].icmp_sent++;
-	if (from != dst || !endpoint_error(p)) {
+	/* a router on the way is no NVGRE host: it is named, not tracked */
+	if (!addr_eq(&p->ip.src, &x->hosts[dst].pa) || !endpoint_error(p)) {
 		d->path_type = p->icmp_type;
 		d->path_code = p->icmp_code;
 		d->path_family = p->icmp_family;
+		d->path_from = p->ip.src;
 		dx_frames_add(&d->path_err, fno);
 		return;
 	}
-	r = rej_get(d, p, from);
+	x->hosts[dst].icmp_sent++;
+	r = rej_get(d, p, dst);
 	if (!r)
 		return;
 	dx_frames_add(&r->frames, fno);
@@ -629,7 +631,8 @@ bool dx_other_key_accepted(const struct nv_diagnose *x, const struct dx_dir *d,
 
 bool dx_no_gre(const struct dx_rej *r)
 {
-	return r->family == AF_INET6 ? r->type == 4 : r->type == 3 && r->code == 2;
+	return r->family == AF_INET6 ? r->type == DX_ICMP6_PARAM_PROBLEM :
+	       r->type == DX_ICMP_UNREACH && r->code == DX_ICMP_PROTO_UNREACH;
 }
 
 void dx_fmt(char *buf, size_t len, const char *fmt, ...)

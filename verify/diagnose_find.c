@@ -475,23 +475,24 @@ static void dir_flag(struct fctx *c, const struct dx_dir *d, const struct nv_dx_
 
 static void path_error(struct fctx *c, const struct dx_dir *d)
 {
-	char s[64], r[64], fs[160];
+	char s[64], r[64], from[64], fs[160];
 	const char *what = "an error from the path";
 
 	if (d->path_err.total == 0)
 		return;
-	if ((d->path_family == AF_INET && d->path_type == 3 && d->path_code == 4) ||
-	    (d->path_family == AF_INET6 && d->path_type == 2))
+	if ((d->path_family == AF_INET && d->path_type == DX_ICMP_UNREACH &&
+	     d->path_code == DX_ICMP_FRAG_NEEDED) ||
+	    (d->path_family == AF_INET6 && d->path_type == DX_ICMP6_TOO_BIG))
 		what = "the path MTU is too small for these NVGRE frames";
-	else if ((d->path_family == AF_INET && d->path_type == 11) ||
-		 (d->path_family == AF_INET6 && d->path_type == 3))
+	else if ((d->path_family == AF_INET && d->path_type == DX_ICMP_TIME_EXCEEDED) ||
+		 (d->path_family == AF_INET6 && d->path_type == DX_ICMP6_TIME_EXCEEDED))
 		what = "the frames run out of hops";
 	frames_str(&d->path_err, fs, sizeof(fs));
 	fadd(c, NV_DX_WARNING, "path-error", &d->path_err, (long long)d->path_err.total,
-	     "NVGRE from %s to %s draws %s %u/%u from the path: %s%s.",
+	     "NVGRE from %s to %s draws %s %u/%u from %s on the path: %s%s.",
 	     pa_str(c, d->src, s, sizeof(s)), pa_str(c, d->dst, r, sizeof(r)),
 	     d->path_family == AF_INET6 ? "ICMPv6" : "ICMP", d->path_type, d->path_code,
-	     what, fs);
+	     nv_addr_str(&d->path_from, from, sizeof(from)), what, fs);
 }
 
 static void find_sender_rules(struct fctx *c)

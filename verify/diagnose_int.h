@@ -18,6 +18,16 @@
 #define DX_FLOW_WORDS 8             /* 256-bit set of FlowID bytes */
 #define DX_VSID_PROV_MAX NV_TENANT_MAX
 
+/* ICMP (RFC 792) and ICMPv6 (RFC 4443) types and codes the diagnosis reads. */
+#define DX_ICMP_UNREACH 3
+#define DX_ICMP_PROTO_UNREACH 2        /* code: no GRE on that host */
+#define DX_ICMP_FRAG_NEEDED 4          /* code: path MTU */
+#define DX_ICMP_TIME_EXCEEDED 11
+#define DX_ICMP6_UNREACH 1
+#define DX_ICMP6_TOO_BIG 2
+#define DX_ICMP6_TIME_EXCEEDED 3
+#define DX_ICMP6_PARAM_PROBLEM 4       /* unrecognised next header: no GRE */
+
 /* One distinct key sent in one direction. */
 struct dx_key {
 	uint32_t key;
@@ -52,6 +62,7 @@ struct dx_dir {
 	struct nv_dx_frames gre_odd;    /* version, R/s bits, recursion, reserved0 */
 	struct nv_dx_frames path_err;   /* ICMP from a third party (PMTU, TTL) */
 	uint8_t path_type, path_code;
+	struct nv_addr path_from;       /* who sent it */
 	int path_family;
 };
 

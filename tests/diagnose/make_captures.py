@@ -246,6 +246,19 @@ def s_tenant_aliasing(cap):
     ping(cap, Vm(c4, "10.0.0.3", 3), b, draft_key(5001), draft_key(5001), 2, True, ident=4)
 
 
+def s_path_mtu(cap):
+    """A healthy pair behind a router whose link is too small: 3/4 from the path."""
+    a, b = Vm(A4, "10.0.0.1", 1), Vm(B4, "10.0.0.2", 2)
+    ping(cap, a, b, rfc_key(5001), rfc_key(5001), 2, True)
+    big = nvgre(A4, B4, rfc_key(5001), Ether(src=a.mac, dst=b.mac) / IP(src=a.ca, dst=b.ca) /
+                ICMP(id=9, seq=1) / Raw(b"m" * 1430))
+    cap.add(big)
+    err = icmp_error(big, 3, 4)
+    err[IP].src = "198.18.0.1"          # the router, not the destination host
+    err[ICMP].nexthop_mtu = 1400
+    cap.add(err)
+
+
 def s_no_nvgre(cap):
     cap.add(Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff") /
             ARP(op=1, psrc="192.0.2.1", pdst="192.0.2.2"))
@@ -311,6 +324,9 @@ SCENARIOS = {
     "tenant-aliasing": dict(fn=s_tenant_aliasing, file="tenant-aliasing.pcap",
                             layouts={A4: "rfc7637", B4: "draft00", "192.0.2.3": "draft00"},
                             top="layout-mismatch", codes=["tenant-aliasing"], exit=1),
+    "path-mtu": dict(fn=s_path_mtu, file="path-mtu.pcap",
+                     layouts={A4: "rfc7637", B4: "rfc7637"}, top="path-error",
+                     top_text=["ICMP 3/4", "path MTU"], codes=["healthy-pair"], exit=0),
     "no-nvgre": dict(fn=s_no_nvgre, file="no-nvgre.pcap", layouts={}, top="no-nvgre",
                      top_text=["No NVGRE in this capture"], exit=0),
     "control-chars": dict(fn=s_control_chars, file="control-chars.pcap",
