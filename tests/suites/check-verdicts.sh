@@ -13,8 +13,9 @@
 # datapath (tests/e2e/ovs.sh) keyed VSID<<8 with every tenant of the suite's
 # DUT file, held to the ovs-gre column, so the reference profile's model of
 # OVS is checked case by case against OVS itself. ovs.sh puts every tenant
-# VM in one namespace, so DUT files with overlapping customer addresses
-# (duts/lab-alias.yaml) are skipped there. Needs root; exit 77 when
+# VM in one namespace and builds an IPv4 underlay, so DUT files with
+# overlapping customer addresses (duts/lab-alias.yaml) or IPv6 provider
+# addresses (duts/lab6.yaml) are skipped there. Needs root; exit 77 when
 # namespaces, `nvgrect run` or `nvgrect ref` are not available.
 set -eu
 
@@ -88,11 +89,24 @@ dut_tenants() {
 	END { if (n) print n, v, tc, tm, vc, vm }' "$1"
 }
 
+# A DUT file's fixed dut.mac ("" for auto): the lab's DUT veth gets it, so
+# an IPv6 underlay (no automatic resolution) reaches the DUT.
+dut_mac_of() {
+	awk '/^dut:/ { d = 1; next } /^[^ ]/ { d = 0 }
+	d && /^  mac:/ && $2 != "auto" { print $2 }' "$1"
+}
+
 # Real OVS as the DUT of one suite: a fresh lab with every tenant keyed
 # VSID<<8. Returns 1 (skip) when two tenants share a VM address.
 ovs_start() {
 	_d=$1
 	if [ "$(dut_tenants "$_d" | awk '{ print $5 }' | sort | uniq -d)" != "" ]; then
+		echo "tenants share a VM address"
+		return 1
+	fi
+	# ovs.sh builds an IPv4 underlay
+	if awk '/^  pa:/ && $2 ~ /:/ { f = 1 } END { exit !f }' "$_d"; then
+		echo "IPv6 underlay"
 		return 1
 	fi
 	lab_up
@@ -120,12 +134,18 @@ run_profile() {
 		if [ "$prof" = ovs ]; then
 			if ! ovs_start "$TOP/$dut" >"$dir/ovs-up.log" 2>&1; then
 				# nothing was set up: no cleanup (ip netns del would fail)
-				echo "$prof $name: skipped (tenants share a VM address)" >>"$OUT/$prof.times"
+				echo "$prof $name: skipped ($(head -n 1 "$dir/ovs-up.log"))" >>"$OUT/$prof.times"
 				continue
 			fi
-		elif ! lab_ref_start "$prof" "$TOP/$dut" >"$dir/ref-start.log" 2>&1; then
-			echo "$prof $suite: nvgrect ref did not start (see $dir/ref-start.log)" >>"$OUT/$prof.diff"
-			continue
+		else
+			mac=$(dut_mac_of "$TOP/$dut")
+			if [ -n "$mac" ]; then
+				ip -n "$LAB_NS_D" link set "$LAB_DUT_IF" address "$mac"
+			fi
+			if ! lab_ref_start "$prof" "$TOP/$dut" >"$dir/ref-start.log" 2>&1; then
+				echo "$prof $suite: nvgrect ref did not start (see $dir/ref-start.log)" >>"$OUT/$prof.diff"
+				continue
+			fi
 		fi
 		t0=$(date +%s%3N)
 		rc=0
