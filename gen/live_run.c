@@ -42,6 +42,14 @@ static uint64_t wall_us(void)
 	return (uint64_t)ts.tv_sec * US_PER_S + (uint64_t)ts.tv_nsec / NS_PER_US;
 }
 
+static void sleep_us(uint64_t us)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)(us * NS_PER_US) };
+
+	if (us)
+		nanosleep(&ts, NULL);   /* EINTR: the caller looks at the signal flag */
+}
+
 static FILE *logf_(const struct nv_live_run *r)
 {
 	return r->log ? r->log : stderr;
@@ -103,26 +111,44 @@ static void on_rx(void *arg, uint64_t ts, const uint8_t *d, uint32_t caplen, uin
 	resolve_seen(s, d, caplen);
 }
 
-/* Capture until the monotonic deadline, a signal, or done(s). */
+/* One poll of at most timeout_ms; 0 just drains what is there. */
+static int pump(struct rx_state *s, int timeout_ms, struct nv_err *err)
+{
+	if (nv_live_wait(s->r->lv, timeout_ms, on_rx, s, err) < 0)
+		return -1;
+	if (s->failed) {
+		*err = s->err;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Capture until the monotonic deadline, a signal, or done(s). poll() counts
+ * in milliseconds: the last sub-millisecond stretch is slept, after a
+ * drain, so high rates keep their pace.
+ */
 static int wait_until(struct rx_state *s, uint64_t deadline,
 		      bool (*done)(const struct rx_state *), struct nv_err *err)
 {
 	for (;;) {
-		uint64_t now = nv_live_now_us();
-		uint64_t left_ms;
+		uint64_t now = nv_live_now_us(), left;
 
 		if (nv_sig_caught() || (done && done(s)))
 			return 0;
-		left_ms = now >= deadline ? 0 : (deadline - now + US_PER_MS - 1) / US_PER_MS;
-		if (nv_live_wait(s->r->lv, (int)(left_ms < SLICE_MS ? left_ms : SLICE_MS),
-				 on_rx, s, err) < 0)
-			return -1;
-		if (s->failed) {
-			*err = s->err;
-			return -1;
-		}
 		if (now >= deadline)
-			return 0;
+			return pump(s, 0, err);
+		left = deadline - now;
+		if (left >= 2 * US_PER_MS) {
+			uint64_t ms = left / US_PER_MS - 1;   /* poll oversleeps: wake early */
+
+			if (pump(s, (int)(ms < SLICE_MS ? ms : SLICE_MS), err) < 0)
+				return -1;
+			continue;
+		}
+		if (pump(s, 0, err) < 0)
+			return -1;
+		sleep_us(deadline > nv_live_now_us() ? deadline - nv_live_now_us() : 0);
 	}
 }
 
@@ -252,7 +278,7 @@ struct sender {
 	struct nv_craft_env env;
 	struct nv_frame frames[NV_FRAG_MAX];
 	uint64_t t0;                    /* monotonic start */
-	uint64_t last;                  /* monotonic time of the last send */
+	uint64_t last_due;              /* when the previous probe was due */
 	uint64_t gap_us;                /* 1 / rate */
 	int ncases, case_no;
 	uint32_t cur_case;
@@ -310,7 +336,6 @@ static int send_probe(struct sender *sd, const struct nv_planned *pl, struct nv_
 		if (r->hooks.sent)
 			r->hooks.sent(r->hooks.arg, pl, i, ts, f->data, f->len);
 	}
-	sd->last = nv_live_now_us();
 	r->frames_sent++;
 	return 0;
 }
@@ -319,8 +344,9 @@ static uint64_t due_at(const struct sender *sd, const struct nv_planned *pl, uin
 {
 	uint64_t due = sd->t0 + pl->t_offset_us;
 
-	if (i > 0 && due < sd->last + sd->gap_us)
-		due = sd->last + sd->gap_us;
+	/* From when the previous one was due, not when it went: no drift. */
+	if (i > 0 && due < sd->last_due + sd->gap_us)
+		due = sd->last_due + sd->gap_us;
 	return due;
 }
 
@@ -331,6 +357,8 @@ static int send_all(struct sender *sd, struct nv_err *err)
 	for (uint32_t i = 0; i < plan->n && !nv_sig_caught(); i++) {
 		const struct nv_planned *pl = &plan->p[i];
 		uint64_t due = due_at(sd, pl, i);
+
+		sd->last_due = due;
 
 		progress(sd, pl);
 		/* Drain what came in even when already late: a burst must not starve it. */
