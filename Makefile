@@ -130,7 +130,7 @@ fuzz: $(LIB)
 	$(Q)sh tests/fuzz/run.sh $(FUZZ_TIME)
 
 bench: all
-	$(Q)sh tests/bench/run.sh
+	$(Q)NVGRECT=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) sh tests/bench/run.sh
 
 demo: deps all
 	$(Q)sh tests/e2e/demo.sh

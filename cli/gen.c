@@ -364,16 +364,22 @@ static int write_stream(struct gen *g, struct nv_pcap_writer *w, bool ng,
 		return -1;
 	for (uint64_t i = 0; i < g->o.count && !stop_sig; i++) {
 		const struct nv_planned *pl;
-		uint32_t key, len = nv_stream_frame(&st, i, buf, &pl, &key);
+		uint64_t ts = NV_PCAPIO_PINNED_EPOCH_US + i * step;
+		uint32_t key, len = nv_stream_len(&st, i);
+		uint8_t *p;
 
-		if (ng)
+		if (ng) {   /* a comment per frame: built, then written */
+			len = nv_stream_frame(&st, i, buf, &pl, &key);
 			snprintf(comment, sizeof(comment), "%s stream=%llu key=0x%08x",
 				 pl->kase->id, (unsigned long long)i, key);
-		if (nv_pcapio_write(w, NV_PCAPIO_PINNED_EPOCH_US + i * step, buf, len, len,
-				    ng ? comment : NULL, err) < 0) {
+			rc = nv_pcapio_write(w, ts, buf, len, len, comment, err);
+		} else if ((p = nv_pcapio_reserve(w, ts, len, len, err)) != NULL) {
+			nv_stream_frame(&st, i, p, NULL, NULL);     /* straight into the block */
+		} else {
 			rc = -1;
-			break;
 		}
+		if (rc < 0)
+			break;
 		progress_tick(&pr, i + 1);
 	}
 	progress_end(&pr);
@@ -637,6 +643,8 @@ static int to_iface(struct gen *g)
 	if (st.sent > 1 && st.t_last_us > st.t_first_us)
 		fprintf(stderr, " (%.0f frames/s)", (double)(st.sent - 1) * US_PER_S /
 			(double)(st.t_last_us - st.t_first_us));
+	if (st.retries)
+		fprintf(stderr, ", %llu ENOBUFS/EAGAIN retries", (unsigned long long)st.retries);
 	fputc('\n', stderr);
 	if (rc < 0)
 		return fail(&err);

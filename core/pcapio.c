@@ -1,10 +1,14 @@
 /*
  * pcapio.c - capture files in and out.
  *
- * Writing: classic pcap through libpcap (pcap_open_dead + pcap_dump, with a
- * 1 MiB stdio buffer: the default buffer costs 1.5x, research/perf-anchors),
- * pcapng through our own writer (SHB, IDB, EPB with opt_comment) into a
- * 1 MiB block buffer. Both go to "<path>.tmp" and are renamed on close.
+ * Writing: classic pcap with its file header from libpcap (pcap_open_dead +
+ * pcap_dump_fopen), pcapng with our own SHB and IDB (opt_comment per EPB:
+ * libpcap cannot write pcapng). Records of both go into one 1 MiB block
+ * buffer handed to write(2): pcap_dump() costs two locked fwrite()s per
+ * record, which kept `gen --count` below 60% of the raw write bandwidth
+ * (research/perf-anchors.md; tests/bench/bench-gen.sh). pcap records are in
+ * host byte order with microsecond stamps, exactly what pcap_dump writes.
+ * Everything goes to "<path>.tmp", renamed into place on close.
  *
  * Reading: pcap (both byte orders, us or ns) and pcapng (SHB/IDB/EPB/SPB,
  * other blocks skipped), from a file or memory, every length checked
@@ -74,20 +78,19 @@ struct nv_pcap_writer {
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
 	FILE *fp;
-	char *stdio_buf;
-	/* pcapng */
-	int fd;
+	int fd;                     /* pcapng: ours to close */
+	int out;                    /* where blocks go (fd, or fileno of fp) */
 	uint8_t *buf;
 	uint32_t used;
 	uint64_t records;
 };
 
-static int ng_flush(struct nv_pcap_writer *w, struct nv_err *err)
+static int block_flush(struct nv_pcap_writer *w, struct nv_err *err)
 {
 	uint32_t off = 0;
 
 	while (off < w->used) {
-		ssize_t n = write(w->fd, w->buf + off, w->used - off);
+		ssize_t n = write(w->out, w->buf + off, w->used - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -100,9 +103,9 @@ static int ng_flush(struct nv_pcap_writer *w, struct nv_err *err)
 }
 
 /* Room for n more bytes in the block buffer (flushing first if needed). */
-static uint8_t *ng_room(struct nv_pcap_writer *w, uint32_t n, struct nv_err *err)
+static uint8_t *block_room(struct nv_pcap_writer *w, uint32_t n, struct nv_err *err)
 {
-	if (w->used + n > IO_BUF_SIZE && ng_flush(w, err) < 0)
+	if (w->used + n > IO_BUF_SIZE && block_flush(w, err) < 0)
 		return NULL;
 	if (n > IO_BUF_SIZE) {
 		nv_errf(err, "%s: record of %u bytes is too large", w->path, n);
@@ -146,7 +149,7 @@ static int ng_write_headers(struct nv_pcap_writer *w, struct nv_err *err)
 		       pad4(sizeof(appl) - 1) + PCAPNG_OPT_HDR_LEN + PCAPNG_BLOCK_TRAILER_LEN;
 	uint32_t idb = PCAPNG_BLOCK_HDR_LEN + PCAPNG_IDB_BODY_LEN + PCAPNG_OPT_HDR_LEN +
 		       pad4(1) + PCAPNG_OPT_HDR_LEN + PCAPNG_BLOCK_TRAILER_LEN;
-	uint8_t *p = ng_room(w, shb + idb, err);
+	uint8_t *p = block_room(w, shb + idb, err);
 
 	if (!p)
 		return -1;
@@ -177,15 +180,16 @@ static int open_pcap(struct nv_pcap_writer *w, struct nv_err *err)
 	w->fp = fopen(w->tmp, "wb");
 	if (!w->fp)
 		return nv_errno(err, "%s", w->tmp);
-	w->stdio_buf = malloc(IO_BUF_SIZE);
-	if (w->stdio_buf)
-		setvbuf(w->fp, w->stdio_buf, _IOFBF, IO_BUF_SIZE);
 	w->dead = pcap_open_dead(DLT_EN10MB, (int)SNAPLEN);
 	if (!w->dead)
 		return nv_errf(err, "pcap_open_dead failed");
 	w->dumper = pcap_dump_fopen(w->dead, w->fp);
 	if (!w->dumper)
 		return nv_errf(err, "%s: %s", w->tmp, pcap_geterr(w->dead));
+	/* the file header is out; records follow through the block buffer */
+	if (pcap_dump_flush(w->dumper) < 0)
+		return nv_errno(err, "%s: write", w->tmp);
+	w->out = fileno(w->fp);
 	return 0;
 }
 
@@ -199,7 +203,6 @@ static void writer_free(struct nv_pcap_writer *w)
 		pcap_close(w->dead);
 	if (w->fd >= 0)
 		close(w->fd);
-	free(w->stdio_buf);
 	free(w->buf);
 	free(w->path);
 	free(w->tmp);
@@ -229,20 +232,21 @@ int nv_pcapio_open_write(const char *path, enum nv_pcap_fmt fmt, bool force,
 	}
 	memcpy(w->tmp, path, n);
 	memcpy(w->tmp + n, ".tmp", 5);
+	w->buf = malloc(IO_BUF_SIZE);
+	if (!w->buf) {
+		nv_errno(err, "writer buffer");
+		goto fail;
+	}
 	if (fmt == NV_FMT_PCAP) {
 		if (open_pcap(w, err) < 0)
 			goto fail;
 	} else {
-		w->buf = malloc(IO_BUF_SIZE);
 		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (w->fd < 0) {
 			nv_errno(err, "%s", w->tmp);
 			goto fail;
 		}
-		if (!w->buf) {
-			nv_errno(err, "writer buffer");
-			goto fail;
-		}
+		w->out = w->fd;
 		if (ng_write_headers(w, err) < 0)
 			goto fail;
 	}
@@ -262,7 +266,7 @@ static int ng_write(struct nv_pcap_writer *w, uint64_t ts_us, const uint8_t *dat
 	uint32_t opts = clen ? PCAPNG_OPT_HDR_LEN + pad4(clen) + PCAPNG_OPT_HDR_LEN : 0;
 	uint32_t total = PCAPNG_BLOCK_HDR_LEN + PCAPNG_EPB_BODY_LEN + pad4(caplen) + opts +
 			 PCAPNG_BLOCK_TRAILER_LEN;
-	uint8_t *p = ng_room(w, total, err);
+	uint8_t *p = block_room(w, total, err);
 
 	if (!p)
 		return -1;
@@ -293,33 +297,60 @@ int nv_pcapio_write(struct nv_pcap_writer *w, uint64_t ts_us, const uint8_t *dat
 	if (w->fmt == NV_FMT_PCAPNG)
 		return ng_write(w, ts_us, data, caplen, len, comment, err);
 
-	struct pcap_pkthdr h = {
-		.ts = { .tv_sec = (time_t)(ts_us / 1000000u),
-			.tv_usec = (suseconds_t)(ts_us % 1000000u) },
-		.caplen = caplen,
-		.len = len,
-	};
-	pcap_dump((u_char *)w->dumper, &h, data);
+	uint8_t *p = nv_pcapio_reserve(w, ts_us, caplen, len, err);
+
+	if (!p)
+		return -1;
+	w->records--;               /* reserve counted it too */
+	memcpy(p, data, caplen);
 	return 0;
+}
+
+uint8_t *nv_pcapio_reserve(struct nv_pcap_writer *w, uint64_t ts_us, uint32_t caplen,
+			   uint32_t len, struct nv_err *err)
+{
+	/* struct pcap_sf_pkthdr: seconds, microseconds, caplen, len (host order) */
+	uint32_t hdr[4] = { (uint32_t)(ts_us / 1000000u), (uint32_t)(ts_us % 1000000u),
+			    caplen, len };
+	uint32_t total = PCAPNG_BLOCK_HDR_LEN + PCAPNG_EPB_BODY_LEN + pad4(caplen) +
+			 PCAPNG_BLOCK_TRAILER_LEN;
+	uint8_t *p;
+
+	w->records++;
+	if (w->fmt == NV_FMT_PCAPNG) {
+		p = block_room(w, total, err);
+		if (!p)
+			return NULL;
+		p = put_le32(p, PCAPNG_EPB);
+		p = put_le32(p, total);
+		p = put_le32(p, 0);
+		p = put_le32(p, (uint32_t)(ts_us >> 32));
+		p = put_le32(p, (uint32_t)ts_us);
+		p = put_le32(p, caplen);
+		p = put_le32(p, len);
+		memset(p + caplen, 0, pad4(caplen) - caplen);
+		put_le32(p + pad4(caplen), total);
+		w->used += total;
+		return p;
+	}
+	p = block_room(w, PCAP_REC_HDR_LEN + caplen, err);
+	if (!p)
+		return NULL;
+	memcpy(p, hdr, PCAP_REC_HDR_LEN);
+	w->used += PCAP_REC_HDR_LEN + caplen;
+	return p + PCAP_REC_HDR_LEN;
 }
 
 int nv_pcapio_flush(struct nv_pcap_writer *w, struct nv_err *err)
 {
-	if (w->fmt == NV_FMT_PCAPNG)
-		return ng_flush(w, err);
-	if (pcap_dump_flush(w->dumper) < 0)
-		return nv_errno(err, "%s: flush", w->tmp);
-	return 0;
+	return block_flush(w, err);
 }
 
 int nv_pcapio_close(struct nv_pcap_writer *w, struct nv_err *err)
 {
-	int fd;
-
 	if (nv_pcapio_flush(w, err) < 0)
 		goto fail;
-	fd = w->fmt == NV_FMT_PCAPNG ? w->fd : fileno(pcap_dump_file(w->dumper));
-	if (fsync(fd) < 0 && errno != EINVAL) {
+	if (fsync(w->out) < 0 && errno != EINVAL) {
 		nv_errno(err, "%s: fsync", w->tmp);
 		goto fail;
 	}

@@ -36,6 +36,7 @@
 #define RTF_UP_FLAG 0x0001      /* <linux/route.h> RTF_UP */
 #define RTF_REJECT_FLAG 0x0200  /* RTF_REJECT */
 #define WAIT_SLICE_US 100000u
+#define SNDBUF_BYTES (4 << 20)
 #define BATCH_WINDOW_US 1000u   /* a batch never holds more than ~1 ms of frames */
 
 struct nv_sender {
@@ -209,6 +210,8 @@ int nv_send_check_dst(const struct nv_dut *dut, const uint8_t *f, uint32_t len,
 
 static int open_packet(struct nv_sender *s, struct nv_err *err)
 {
+	int one = 1, sndbuf = SNDBUF_BYTES;
+
 	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return nv_errno(err, "AF_PACKET socket (needs CAP_NET_RAW)");
@@ -218,6 +221,10 @@ static int open_packet(struct nv_sender *s, struct nv_err *err)
 	s->sll.sll_protocol = 0;
 	if (bind(s->fd, (struct sockaddr *)&s->sll, sizeof(s->sll)) < 0)
 		return nv_errno(err, "bind to %s", s->cfg.iface);
+	/* best effort: a bigger send buffer means fewer ENOBUFS retries, and
+	 * the qdisc is skipped (as trafgen does); neither changes what is sent */
+	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	setsockopt(s->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	return 0;
 }
 

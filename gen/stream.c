@@ -145,6 +145,11 @@ static void fix_gre_csum(const struct nv_stream_tpl *t, uint8_t *f)
 	put16(f + t->map.csum_off, sum);
 }
 
+uint32_t nv_stream_len(const struct nv_stream *st, uint64_t i)
+{
+	return st->tpl[i % st->ntpl].len;
+}
+
 uint32_t nv_stream_frame(const struct nv_stream *st, uint64_t i, uint8_t *out,
 			 const struct nv_planned **pl, uint32_t *key)
 {

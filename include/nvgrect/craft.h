@@ -161,7 +161,9 @@ struct nv_stream {
 
 int nv_stream_init(struct nv_stream *st, const struct nv_plan *plan,
 		   const struct nv_craft_env *env, struct nv_err *err);
-/* Frame i into out (NV_FRAME_MAX bytes); returns its length. */
+/* Length of frame i (to reserve room for it). */
+uint32_t nv_stream_len(const struct nv_stream *st, uint64_t i);
+/* Frame i into out (room for nv_stream_len bytes); returns its length. */
 uint32_t nv_stream_frame(const struct nv_stream *st, uint64_t i, uint8_t *out,
 			 const struct nv_planned **pl, uint32_t *key);
 void nv_stream_free(struct nv_stream *st);

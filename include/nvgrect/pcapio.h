@@ -32,6 +32,13 @@ int nv_pcapio_open_write(const char *path, enum nv_pcap_fmt fmt, bool force,
 int nv_pcapio_write(struct nv_pcap_writer *w, uint64_t ts_us, const uint8_t *data,
 		    uint32_t caplen, uint32_t len, const char *comment,
 		    struct nv_err *err);
+/*
+ * Zero-copy variant for streams: room for one record of caplen bytes
+ * (no comment) inside the block buffer; the caller fills it before the
+ * next call on w. NULL on error.
+ */
+uint8_t *nv_pcapio_reserve(struct nv_pcap_writer *w, uint64_t ts_us, uint32_t caplen,
+			   uint32_t len, struct nv_err *err);
 /* Flush what is buffered so a reader sees complete records (signal paths). */
 int nv_pcapio_flush(struct nv_pcap_writer *w, struct nv_err *err);
 /* Flush, fsync, rename into place. */

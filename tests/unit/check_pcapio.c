@@ -199,6 +199,41 @@ START_TEST(test_pcapio_overrun_caplen)
 }
 END_TEST
 
+/* Records reserved in place read back like written ones. */
+START_TEST(test_pcapio_reserve)
+{
+	struct nv_pcap_writer *w;
+	struct nv_pcap_reader *r;
+	struct nv_err e = { 0 };
+	const uint8_t *d;
+	uint32_t cl, len;
+	uint64_t ts;
+	const char *c;
+	bool ng = _i == 1;
+
+	snprintf(path, sizeof(path), "%s/r.%s", dir, ng ? "pcapng" : "pcap");
+	ck_assert_int_eq(nv_pcapio_open_write(path, ng ? NV_FMT_PCAPNG : NV_FMT_PCAP, false,
+					      &w, &e), 0);
+	for (uint32_t i = 0; i < 3000; i++) {       /* > 1 MiB with 1001-byte records */
+		uint8_t *p = nv_pcapio_reserve(w, 5000000ull + i, 1001, 1001, &e);
+
+		ck_assert_ptr_nonnull(p);
+		memset(p, (int)(i & 0xff), 1001);
+	}
+	ck_assert_int_eq(nv_pcapio_close(w, &e), 0);
+	ck_assert_int_eq(nv_pcapio_open_read(path, &r, &e), 0);
+	for (uint32_t i = 0; i < 3000; i++) {
+		ck_assert_msg(nv_pcapio_next(r, &d, &cl, &len, &ts, &c, &e) == 1, "%s", e.msg);
+		ck_assert_uint_eq(cl, 1001);
+		ck_assert_uint_eq(ts, 5000000ull + i);
+		ck_assert_uint_eq(d[0], i & 0xff);
+		ck_assert_uint_eq(d[1000], i & 0xff);
+	}
+	ck_assert_int_eq(nv_pcapio_next(r, &d, &cl, &len, &ts, &c, &e), 0);
+	nv_pcapio_close_read(r);
+}
+END_TEST
+
 static Suite *pcapio_suite(void)
 {
 	Suite *s = suite_create("pcapio");
@@ -210,6 +245,7 @@ static Suite *pcapio_suite(void)
 	tcase_add_loop_test(t, test_pcapio_truncated_every_length, 0, 2);
 	tcase_add_test(t, test_pcapio_garbage);
 	tcase_add_test(t, test_pcapio_overrun_caplen);
+	tcase_add_loop_test(t, test_pcapio_reserve, 0, 2);
 	suite_add_tcase(s, t);
 	return s;
 }
