@@ -53,6 +53,10 @@ rc=0; "$NVGRECT" matrix "$R1" >"$TMP/out" || rc=$?
 [ $rc -eq 0 ] || fail "one report: exit $rc"
 grep -q 'Endpoint profile' "$TMP/out" || fail "one report: no profile"
 grep -q 'hv-rtm accepts draft00' "$TMP/out" || fail "one report: profile words"
+"$NVGRECT" matrix "$R1" -o "$TMP/one" >/dev/null || fail "one report with -o"
+[ "$(jq -r '.pairs | length' "$TMP/one/matrix.json")" = 0 ] || fail "one report: pairs"
+[ "$(jq -r '.endpoints[0].name' "$TMP/one/matrix.json")" = hv-rtm ] || fail "one report: endpoint"
+grep -q 'no pair to compare' "$TMP/one/matrix.md" || fail "one report: matrix.md"
 
 # Malformed and wrong inputs: exit 2, message with path:line:col.
 printf '{\n  "schema": "nvgrect-report/1",\n  "endpoint": {"name": "x", [\n}\n' >"$TMP/bad.json"

@@ -81,7 +81,7 @@ if [ -x /usr/bin/chromium ]; then
 	echo "screenshots: $SHOTS/real-*.png"
 fi
 if [ -n "${REPORTS_KEEP:-}" ]; then
-	rm -rf "$REPORTS_KEEP" && cp -r "$OUT" "$REPORTS_KEEP"
+	rm -rf "$REPORTS_KEEP" && cp -r "$OUT" "$REPORTS_KEEP" && cp "$LAB_RUN"/*.run "$REPORTS_KEEP"/
 fi
 [ $FAILS -eq 0 ] || { echo "$FAILS check(s) failed" >&2; exit 1; }
 echo ok
