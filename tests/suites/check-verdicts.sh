@@ -113,8 +113,28 @@ ovs_start() {
 	ovs_quiet_kernel
 	ovs_up
 	dut_tenants "$_d" | while read -r n v tc tm vc vm; do
-		ovs_tenant "$n" "$v" "$(($v << 8))" "$vm" "$vc" "$tc" "$tm"
+		case $vc in
+		*:*) ovs_tenant6 "$n" "$(($v << 8))" "$vm" "$vc" "$tc" "$tm" ;;
+		*) ovs_tenant "$n" "$v" "$(($v << 8))" "$vm" "$vc" "$tc" "$tm" ;;
+		esac
 	done
+}
+
+# ovs.sh's ovs_tenant for a VM with IPv6 customer addresses (the lab turns
+# IPv6 off everywhere; the VM port gets it back).
+ovs_tenant6() {
+	_n=$1 _key=$2 _vmmac=$3 _vmca=$4 _tca=$5 _tmac=$6
+	ovs_vsctl add-br "br-$_n" -- set bridge "br-$_n" datapath_type=netdev \
+		-- add-port "br-$_n" "gre-$_n" -- set interface "gre-$_n" type=gre \
+		"options:remote_ip=$LAB_TESTER_PA" "options:key=$_key" \
+		-- add-port "br-$_n" "vm-$_n" -- set interface "vm-$_n" type=internal
+	lab_d sysctl -qw "net.ipv6.conf.vm-$_n.disable_ipv6=0"
+	ip -n "$LAB_NS_D" link set "vm-$_n" address "$_vmmac"
+	ip -n "$LAB_NS_D" -6 addr add "$_vmca/128" dev "vm-$_n" nodad
+	ip -n "$LAB_NS_D" link set "vm-$_n" up
+	ip -n "$LAB_NS_D" -6 route replace "$_tca/128" dev "vm-$_n" src "$_vmca"
+	ip -n "$LAB_NS_D" -6 neigh replace "$_tca" lladdr "$_tmac" dev "vm-$_n" nud permanent
+	ip -n "$LAB_NS_D" link set "br-$_n" up
 }
 
 # One profile: its own lab, every suite, mismatches to $OUT/PROFILE.diff.
