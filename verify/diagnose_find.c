@@ -421,9 +421,11 @@ static void find_unanswered(struct fctx *c)
 		frames_str(&fr, fs, sizeof(fs));
 		fadd(c, NV_DX_ERROR, "unanswered", &fr, (long long)n,
 		     "%llu echo/ARP request%s sent from %s to %s got no reply and no ICMP error "
-		     "(e.g. VM %s to VM %s, key 0x%08x)%s: the traffic is lost at %s or beyond.",
+		     "(e.g. VM %s to VM %s, key 0x%08x)%s: the traffic is lost at %s or beyond%s.",
 		     (unsigned long long)n, n > 1 ? "s" : "", pa_str(c, d->src, s, sizeof(s)),
-		     pa_str(c, d->dst, r, sizeof(r)), a, b, ex->side[side].key, fs, r);
+		     pa_str(c, d->dst, r, sizeof(r)), a, b, ex->side[side].key, fs, r,
+		     dx_dir_find(c->x, d->dst, d->src) < 0 ?
+		     " (or the capture saw only one direction: nothing from it is in the file)" : "");
 	}
 }
 

@@ -82,5 +82,16 @@ if [ "$rc" -ne 1 ] || ! grep -q '"capture-damaged"' "$tmp/cut.json"; then
 	echo "FAIL: cut capture: exit $rc, expected 1 with a capture-damaged finding"; fail=1
 fi
 
+# memory is bounded: a 30 MB capture (210 k frames) stays under 32 MiB resident
+if [ -x /usr/bin/time ]; then
+	$PY "$here/make_big.py" "$tmp/cap/mixed-estate.pcapng" "$tmp/big.pcap" 30000000 >/dev/null
+	/usr/bin/time -f '%M' -o "$tmp/rss" "$NVGRECT" diagnose "$tmp/big.pcap" >/dev/null 2>&1 || true
+	rss=$(tail -1 "$tmp/rss")
+	if [ "$rss" -gt 32768 ]; then
+		echo "FAIL: 30 MB capture took $rss KiB resident (bound: 32 MiB)"; fail=1
+	fi
+	rm -f "$tmp/big.pcap"
+fi
+
 echo "check-diagnose: $pass scenarios passed"
 exit $fail
