@@ -348,6 +348,80 @@ START_TEST(test_dx_writers_escape)
 }
 END_TEST
 
+/* MS-NVGREE: the rejection comes back inside NVGRE, keyed with the VSID read. */
+static void nvgre_icmp_err(const char *from, const char *to, uint32_t outer_key,
+			   uint32_t quoted_key)
+{
+	struct nv_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.ip.present = true;
+	p.ip.family = AF_INET;
+	p.ip.src = addr(from);
+	p.ip.dst = addr(to);
+	p.ip.proto = 47;
+	p.gre.present = p.gre.k = p.gre.has_key = true;
+	p.gre.key = outer_key;
+	p.gre.proto = 0x6558;
+	p.has_inner = true;
+	p.is_icmp_error = p.icmp_in_nvgre = true;
+	p.icmp_type = 3;
+	p.icmp_code = 10;
+	p.icmp_family = AF_INET;
+	p.quote.present = p.quote.from_gre = true;
+	p.quote.gre.present = p.quote.gre.has_key = true;
+	p.quote.gre.key = quoted_key;
+	p.quote.gre.proto = 0x6558;
+	nv_diagnose_add(x, ++fno, &p);
+}
+
+START_TEST(test_dx_nvgre_icmp_echo)
+{
+	/* B answers A's draft key 0x1389 inside NVGRE keyed 0x1300: VSID 0x13 both,
+	 * only under rfc7637. B sends nothing else. */
+	for (int i = 0; i < 2; i++) {
+		nvgre(A, B, K_DRAFT_5001, "10.0.0.1", "10.0.0.2", false);
+		nvgre_icmp_err(B, A, 0x00001300u, K_DRAFT_5001);
+	}
+	finish();
+	ck_assert_int_eq(host(B)->layout, 0);
+	ck_assert_int_eq(host(A)->layout, 1);
+	ck_assert_str_eq(d.findings[0].code, "layout-mismatch");
+	ck_assert_ptr_nonnull(strstr(d.findings[0].text, "ICMP 3/10 inside NVGRE"));
+}
+END_TEST
+
+START_TEST(test_dx_mixed_tester)
+{
+	/* a tester sends one VM pair's VSID 5001 in both layouts; the draft00
+	 * DUT answers the draft key and rejects the rfc one */
+	for (int i = 0; i < 2; i++) {
+		nvgre(A, B, K_RFC_5001, "10.0.0.1", "10.0.0.2", false);
+		icmp_err(B, A, B, K_RFC_5001, 3, 10);
+		nvgre(A, B, K_DRAFT_5001, "10.0.0.1", "10.0.0.2", false);
+		nvgre(B, A, K_DRAFT_5001, "10.0.0.2", "10.0.0.1", true);
+	}
+	finish();
+	ck_assert(host(A)->mixed);
+	ck_assert(!host(B)->mixed);
+	ck_assert_int_eq(host(B)->layout, 1);
+	ck_assert_str_eq(d.findings[0].code, "draft00-host");
+	ck_assert(has_code("probes-rejected"));
+	ck_assert(!has_code("tenant-aliasing"));
+	ck_assert(!has_code("layout-mismatch"));
+}
+END_TEST
+
+START_TEST(test_dx_path_error_router)
+{
+	nvgre(A, B, K_RFC_5001, "10.0.0.1", "10.0.0.2", false);
+	icmp_err("198.18.0.1", A, B, K_RFC_5001, 3, 4);
+	finish();
+	ck_assert_int_eq(d.nhosts, 2);          /* the router is no NVGRE host */
+	ck_assert(has_code("path-error"));
+}
+END_TEST
+
 static Suite *diagnose_suite(void)
 {
 	Suite *s = suite_create("diagnose");
@@ -365,6 +439,9 @@ static Suite *diagnose_suite(void)
 	tcase_add_test(tc, test_dx_unknown_vsid_and_no_gre);
 	tcase_add_test(tc, test_dx_bounds);
 	tcase_add_test(tc, test_dx_writers_escape);
+	tcase_add_test(tc, test_dx_nvgre_icmp_echo);
+	tcase_add_test(tc, test_dx_mixed_tester);
+	tcase_add_test(tc, test_dx_path_error_router);
 	suite_add_tcase(s, tc);
 	return s;
 }
