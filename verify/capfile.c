@@ -1,9 +1,10 @@
 /*
  * capfile.c - the offline verifier's reader. Classic pcap files are read in
- * 4 MiB blocks and records handed out in place (libpcap's fread of every
+ * 512 KiB blocks and records handed out in place (libpcap's fread of every
  * record was a quarter of the verifier's time; a mapping would grow the
- * resident set with the file); pcapng and anything else go through libpcap. Record headers are read through the bounded cursor, and the same
- * sanity limits as libpcap's sf-pcap.c apply (caplen <= 262144, a record
+ * resident set with the file); pcapng and anything else go through libpcap.
+ * Record headers are read through the bounded cursor, and the same sanity
+ * limits as libpcap's sf-pcap.c apply (caplen <= 262144, a record
  * cut by the end of the file is an error, not a frame).
  */
 #include <errno.h>
@@ -26,7 +27,7 @@
 #define NV_PCAP_MAX_SNAPLEN 262144u
 #define NV_US_PER_S 1000000ull
 #define NV_NS_PER_US 1000u
-#define NV_READ_BLOCK (4u << 20)    /* > the largest record: one always fits */
+#define NV_READ_BLOCK (512u << 10)  /* > the largest record; small enough to stay in L2 */
 
 struct nv_capfile {
 	/* classic pcap, read in large blocks */

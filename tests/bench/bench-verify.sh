@@ -59,17 +59,23 @@ frames=$(tshark -v >/dev/null 2>&1 && capinfos -Mc "$dir/cap.pcap" 2>/dev/null |
 echo "capture: $frames frames, $(($(stat -c %s "$dir/cap.pcap") / 1048576)) MiB ($dir); $RUNS runs"
 VERIFY="$bin verify $suite --dut $dut --stream -q --force"
 : >"$dir/t_ver"
+: >"$dir/t_cpu"
 for r in $(seq "$RUNS"); do
 	t0=$(now_us)
-	$VERIFY -r "$dir/cap.pcap" -o "$dir/out" || true
+	/usr/bin/time -f "%U %S" -o "$dir/cpu" $VERIFY -r "$dir/cap.pcap" -o "$dir/out" || true
 	echo $(($(now_us) - t0)) >>"$dir/t_ver"
+	awk '{printf "%.0f\n", ($1 + $2) * 1e6}' "$dir/cpu" >>"$dir/t_cpu"
 done
 tv=$(median <"$dir/t_ver")
 rv=$(rate "$frames" "$tv")
+tc=$(median <"$dir/t_cpu")
+[ "$tc" -gt 0 ] 2>/dev/null || tc=1
 got=$(jq -r '.summary.capture | "\(.captured) captured, \(.responses) answers matched, \(.unsolicited) unsolicited"' \
 	"$dir/out/report.json" 2>/dev/null || echo "?")
 echo "offline nvgrect verify --stream     $(mps "$rv")  (median $tv us; $got)" \
 	" target >= 6 M/s: $(verdict "$rv" 6000000)"
+echo "        (load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs; CPU time per run" \
+	"$tc us = $(mps "$(rate "$frames" "$tc")") of CPU)"
 if command -v tshark >/dev/null 2>&1; then
 	t0=$(now_us)
 	tshark -n -r "$dir/cap.pcap" -T fields -e gre.key >/dev/null 2>&1 || true

@@ -68,7 +68,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ctx.dut = &dut;
-	memcpy(ctx.mac, (uint8_t[6]){ 0x02, 0, 0x5e, 0, 0, 0x02 }, 6);
+	/* the underlay MAC the probes were crafted to: the file's, else gen's placeholder */
+	if (!dut.dut.mac.is_auto)
+		memcpy(ctx.mac, dut.dut.mac.a, 6);
+	else
+		memcpy(ctx.mac, (uint8_t[6]){ 0x02, 0, 0x5e, 0, 0, 0x02 }, 6);
 	nv_ref_rl_init(&rl, NV_REF_RL_COST_MS);
 	if (nv_pcapio_open_read(argv[3], &r, &err) < 0 ||
 	    nv_pcapio_open_write(argv[4], nv_pcapio_fmt_for(argv[4]), true, &w, &err) < 0) {
