@@ -18,6 +18,7 @@
 #define US_PER_S 1000000ull
 #define US_PER_MS 1000ull
 #define NS_PER_US 1000ull
+#define RATE_DEBT_US 5000          /* after a stall, catch up at most 5 ms: half of 1% of 1 s */
 #define SLICE_MS 100                /* longest poll: bounds the reaction to a signal */
 #define ARP_TRIES 3
 #define ARP_WAIT_MS 400
@@ -279,6 +280,7 @@ struct sender {
 	struct nv_frame frames[NV_FRAG_MAX];
 	uint64_t t0;                    /* monotonic start */
 	uint64_t last_due;              /* when the previous probe was due */
+	uint64_t last_sent;             /* when it actually went */
 	uint64_t gap_us;                /* 1 / rate */
 	int ncases, case_no;
 	uint32_t cur_case;
@@ -336,6 +338,7 @@ static int send_probe(struct sender *sd, const struct nv_planned *pl, struct nv_
 		if (r->hooks.sent)
 			r->hooks.sent(r->hooks.arg, pl, i, ts, f->data, f->len);
 	}
+	sd->last_sent = nv_live_now_us();
 	r->frames_sent++;
 	return 0;
 }
@@ -344,9 +347,15 @@ static uint64_t due_at(const struct sender *sd, const struct nv_planned *pl, uin
 {
 	uint64_t due = sd->t0 + pl->t_offset_us;
 
-	/* From when the previous one was due, not when it went: no drift. */
-	if (i > 0 && due < sd->last_due + sd->gap_us)
+	if (i == 0)
+		return due;
+	/* From when the previous one was due, not when it went: no drift... */
+	if (due < sd->last_due + sd->gap_us)
 		due = sd->last_due + sd->gap_us;
+	/* ...but after a stall, catch up by at most RATE_DEBT_US of frames. */
+	if (sd->last_sent + sd->gap_us > RATE_DEBT_US &&
+	    due < sd->last_sent + sd->gap_us - RATE_DEBT_US)
+		due = sd->last_sent + sd->gap_us - RATE_DEBT_US;
 	return due;
 }
 
