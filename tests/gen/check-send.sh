@@ -164,9 +164,9 @@ na "$bin" gen "$suite" --dut "$dut" --case V-NOMINAL --case V-FLOW --count 3000 
 cap_stop
 compare "$tmp/stream.pcap" "$tmp/got.pcapng" unordered ||
 	bad "2-worker stream frames not received byte-exact"
-"$bin" gen "$suite" --dut "$dut" --case V-NOMINAL --count 1000 -w "$tmp/paced.pcap" 2>/dev/null
+"$bin" gen "$suite" --dut "$dut" --case V-NOMINAL --count 2000 -w "$tmp/paced.pcap" 2>/dev/null
 cap_start "$tmp/got.pcapng"
-na "$bin" gen "$suite" --dut "$dut" --case V-NOMINAL --count 1000 -i vgA --rate 2000 \
+na "$bin" gen "$suite" --dut "$dut" --case V-NOMINAL --count 2000 -i vgA --rate 2000 \
 	2>"$tmp/err" || bad "paced send failed: $(cat "$tmp/err")"
 cap_stop
 compare "$tmp/paced.pcap" "$tmp/got.pcapng" 2000 || bad "pacing at 2000/s not within 1%"
@@ -205,7 +205,28 @@ grep -q '^frame 46 ' "$tmp/dry" || bad "dry run did not print every frame"
 rx1=$(ip netns exec "$B" cat /sys/class/net/vgB/statistics/rx_packets)
 [ "$rx0" = "$rx1" ] || bad "dry run: the peer received $((rx1 - rx0)) frames"
 
-# 3d. link down, then interface gone, in the middle of a stream
+# 3d. a frame larger than the MTU: EMSGSIZE names the frame, nothing counted
+cat >"$tmp/big.yaml" <<'EOF2'
+suite: big
+cases:
+  - id: BIG
+    level: INFO
+    probes:
+      - {tenant: blue}
+      - {tenant: blue, inner: {payload_len: 1000}}
+    expect: {observation: any}
+EOF2
+na ip link set vgA mtu 1000
+set +e
+na "$bin" gen "$tmp/big.yaml" --dut "$dut" -i vgA 2>"$tmp/err"
+rc=$?
+set -e
+na ip link set vgA mtu 1500
+[ $rc -eq 4 ] && grep -q "frame 1 (1084 bytes) not sent on vgA.*larger than the MTU" "$tmp/err" &&
+	grep -q "^nvgrect gen: 1 frames sent" "$tmp/err" ||
+	bad "oversized frame: exit $rc, stderr: $(cat "$tmp/err")"
+
+# 3e. link down, then interface gone, in the middle of a stream
 for how in down delete; do
 	set +e
 	na "$bin" gen "$suite" --dut "$dut" --case V-NOMINAL --count 10000000 -i vgA \
