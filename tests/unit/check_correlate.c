@@ -300,6 +300,48 @@ START_TEST(test_correlate_sender_rules)
 }
 END_TEST
 
+/* Live: a probe never sent, or cut off inside its window, proves nothing. */
+START_TEST(test_correlate_live_cutoff)
+{
+	struct nv_verify_opts o = { .live = true };
+	struct vh h;
+
+	vh_init(&h, suite3, &o);
+	nv_verify_sent(h.v, 0, 1000 * MS);
+	nv_verify_sent(h.v, 2, 5000 * MS);
+	nv_verify_cutoff(h.v, 5500 * MS, true);     /* 0.5 s into frame 2's window */
+	vh_finish(&h);
+	ck_assert_int_eq(vh_probe(&h, 0)->obs, NV_OBS_SILENT);      /* window closed */
+	ck_assert_int_eq(vh_probe(&h, 1)->obs, NV_OBS_INCONCLUSIVE); /* never sent */
+	ck_assert_int_eq(vh_probe(&h, 2)->obs, NV_OBS_INCONCLUSIVE); /* window open */
+	ck_assert_int_eq(vh_case(&h, "A")->verdict, NV_V_FAIL);
+	ck_assert_int_eq(vh_case(&h, "B")->verdict, NV_V_INCONCLUSIVE);
+	ck_assert(h.res.interrupted);
+	vh_free(&h);
+}
+END_TEST
+
+/* A `gen --count` stream: tag frame i is plan entry i % n; answers add up. */
+START_TEST(test_correlate_stream)
+{
+	struct nv_verify_opts o = { .stream = true };
+	struct vh h;
+
+	vh_init(&h, suite3, &o);
+	for (uint32_t k = 0; k < 4; k++) {
+		nv_verify_sent(h.v, 3 * k, (1000 + k) * MS);
+		vh_reply(&h, 3 * k, 0, KEY_BLUE, (1000 + k) * MS + 100);
+	}
+	vh_reply(&h, 3, 0, KEY_BLUE, 1003 * MS + 200);   /* one more than sent */
+	vh_finish(&h);
+	ck_assert_int_eq(vh_probe(&h, 0)->obs, NV_OBS_DELIVERED);
+	ck_assert_uint_eq(vh_probe(&h, 0)->replies, 5);
+	ck_assert_uint_eq(vh_probe(&h, 0)->duplicates, 1);
+	ck_assert_uint_eq(h.res.stats.responses, 5);
+	vh_free(&h);
+}
+END_TEST
+
 static Suite *correlate_suite(void)
 {
 	Suite *s = suite_create("correlate");
@@ -317,6 +359,8 @@ static Suite *correlate_suite(void)
 	tcase_add_test(t, test_correlate_rate_limited);
 	tcase_add_test(t, test_correlate_unsolicited_and_foreign);
 	tcase_add_test(t, test_correlate_sender_rules);
+	tcase_add_test(t, test_correlate_live_cutoff);
+	tcase_add_test(t, test_correlate_stream);
 	suite_add_tcase(s, t);
 	return s;
 }
