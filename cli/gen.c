@@ -461,9 +461,9 @@ static void manifest_frame(FILE *f, const struct gen *g, const struct nv_planned
 		fprintf(f, "\"flow_label\": %u, ", p->outer.has_flow_label
 			? p->outer.flow_label : NV_TAG_FLOW_LABEL(pl->frame));
 	else
-		fprintf(f, "\"ip_id\": %u, ", p->outer.has_id ? p->outer.id
-							 : NV_TAG_IPID(pl->frame));
-	fprintf(f, "\"icmp_id\": %u, \"icmp_seq\": %u, \"suite\": ", NV_TAG_ICMP_ID,
+		fprintf(f, "\"ip_id\": %u, ", (unsigned)(p->outer.has_id ? p->outer.id
+							   : NV_TAG_IPID(pl->frame)));
+	fprintf(f, "\"icmp_id\": %u, \"icmp_seq\": %u, \"suite\": ", (unsigned)NV_TAG_ICMP_ID,
 		pl->frame & 0xffffu);
 	json_str(f, pl->suite->name);
 	fputs(", \"case\": ", f);
@@ -503,7 +503,7 @@ static int write_manifest(const struct gen *g)
 	fprintf(f, ",\n  \"tag\": {\"ip_id\": \"frame + 1 (mod 65536)\", "
 		"\"flow_label\": \"0x80000 | frame\", \"icmp_id\": %u, "
 		"\"icmp_seq\": \"frame mod 65536\", \"nonce\": \"NVGT run_id frame case probe\"},\n"
-		"  \"frames\": [\n", NV_TAG_ICMP_ID);
+		"  \"frames\": [\n", (unsigned)NV_TAG_ICMP_ID);
 	for (uint32_t i = 0; i < g->plan.n; i++) {
 		manifest_frame(f, g, &g->plan.p[i]);
 		fputs(i + 1 < g->plan.n ? ",\n" : "\n", f);
