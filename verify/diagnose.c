@@ -631,8 +631,9 @@ bool dx_other_key_accepted(const struct nv_diagnose *x, const struct dx_dir *d,
 
 bool dx_no_gre(const struct dx_rej *r)
 {
-	return r->family == AF_INET6 ? r->type == DX_ICMP6_PARAM_PROBLEM :
-	       r->type == DX_ICMP_UNREACH && r->code == DX_ICMP_PROTO_UNREACH;
+	if (r->family == AF_INET6)
+		return r->type == DX_ICMP6_PARAM_PROBLEM && r->code == DX_ICMP6_UNKNOWN_NEXT_HDR;
+	return r->type == DX_ICMP_UNREACH && r->code == DX_ICMP_PROTO_UNREACH;
 }
 
 void dx_fmt(char *buf, size_t len, const char *fmt, ...)

@@ -26,7 +26,8 @@
 #define DX_ICMP6_UNREACH 1
 #define DX_ICMP6_TOO_BIG 2
 #define DX_ICMP6_TIME_EXCEEDED 3
-#define DX_ICMP6_PARAM_PROBLEM 4       /* unrecognised next header: no GRE */
+#define DX_ICMP6_PARAM_PROBLEM 4
+#define DX_ICMP6_UNKNOWN_NEXT_HDR 1    /* code: no GRE on that host */
 
 /* One distinct key sent in one direction. */
 struct dx_key {
