@@ -299,8 +299,10 @@ static void find_rejects_dir(struct fctx *c, const struct dx_dir *d)
 		frames_str(&j->frames, fs, sizeof(fs));
 		if (dx_no_gre(j)) {
 			fadd(c, NV_DX_ERROR, "no-gre-endpoint", &j->frames, (long long)j->frames.total,
-			     "%s answers NVGRE from %s with %s (protocol unreachable): nothing on "
-			     "%s terminates GRE, so no NVGRE endpoint runs there%s.", r, s, sig, r, fs);
+			     "%s answers NVGRE from %s with %s (%s): nothing on %s terminates GRE, "
+			     "so no NVGRE endpoint runs there%s.", r, s, sig,
+			     j->family == AF_INET6 ? "unrecognised next header" : "protocol unreachable",
+			     r, fs);
 			continue;
 		}
 		if (ls >= 0 && dx_other_key_accepted(x, d, ls, j->key)) {
