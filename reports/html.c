@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nvgrect/craft.h"
 #include "rpt.h"
 
 #define HEX_PER_LINE 16
@@ -44,6 +45,7 @@ static const char css[] =
 
 	".case summary h3{display:inline}\n"
 	".probe{border-top:1px dashed var(--line);margin-top:10px;padding-top:8px}\n"
+	"details.sent>summary{cursor:pointer;font-weight:600;margin:6px 0}\n"
 	"pre.hex{background:#fff;border:1px solid var(--line);padding:8px;overflow-x:auto;margin:4px 0;"
 	"line-height:1.35}\n"
 	"mark.key{background:#F0E442;color:#000;outline:1px solid #000;font-weight:700}\n"
@@ -323,7 +325,44 @@ static void evidence(FILE *f, const char *what, const struct nv_evidence *e,
 	hexdump(f, e);
 }
 
-static void probe(FILE *f, const struct nv_probe_result *p)
+/*
+ * The probe rebuilt from the plan (crafting is deterministic), as hex with
+ * its key marked. MACs the DUT file leaves "auto" were resolved at run
+ * time; here they are the crafter's placeholders, said so on the page.
+ */
+static void probe_bytes(FILE *f, const struct nv_result *r, const struct nv_planned *pl,
+			struct nv_frame *frames)
+{
+	struct nv_craft_env env;
+	struct nv_frame_map map;
+	struct nv_evidence ev;
+	struct nv_err err;
+	int nout = 0;
+
+	if (!frames || !r->dut || !r->plan || !pl)
+		return;
+	nv_craft_env_init(&env, r->dut, r->plan->run_id);
+	if (nv_craft_frames(&env, pl, frames, NV_FRAG_MAX, &nout, &err) < 0 || nout < 1)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.len = frames[0].len;
+	ev.caplen = frames[0].len;
+	memcpy(ev.bytes, frames[0].data, frames[0].len < NV_EVIDENCE_BYTES ? frames[0].len : NV_EVIDENCE_BYTES);
+	if (nv_craft_map(frames[0].data, frames[0].len, &map, &err) == 0 && map.key_off) {
+		ev.key_off = map.key_off;
+		ev.key_len = 4;
+	}
+	fprintf(f, "<details class=\"sent\"><summary>Probe as sent: %u bytes%s (hex)</summary>\n",
+		(unsigned)frames[0].len, nout > 1 ? ", first fragment" : "");
+	fputs("<p class=\"muted\">Rebuilt from the plan. Ethernet addresses the DUT file gives as "
+	      "<code>auto</code> show the crafter's placeholders; the frames really sent, with "
+	      "resolved addresses, are in <code>probes.pcapng</code>.</p>\n", f);
+	hexdump(f, &ev);
+	fputs("</details>\n", f);
+}
+
+static void probe(FILE *f, const struct nv_result *r, const struct nv_probe_result *p,
+		  struct nv_frame *frames)
 {
 	const struct nv_planned *pl = p->pl;
 
@@ -356,6 +395,7 @@ static void probe(FILE *f, const struct nv_probe_result *p)
 	}
 	fprintf(f, "; %u replies, %u errors, %u duplicates</td></tr>\n</table>\n",
 		(unsigned)p->replies, (unsigned)p->errors, (unsigned)p->duplicates);
+	probe_bytes(f, r, pl, frames);
 	evidence(f, "Reply", &p->reply, pl);
 	evidence(f, "ICMP error", &p->error, pl);
 	fputs("</div>\n", f);
@@ -392,7 +432,8 @@ static void html_index(FILE *f, const struct nv_result *r, const int *idx)
 	fputs("</table>\n</section>\n", f);
 }
 
-static void html_case(FILE *f, const struct nv_result *r, const struct nv_case_result *c)
+static void html_case(FILE *f, const struct nv_result *r, const struct nv_case_result *c,
+		      struct nv_frame *frames)
 {
 	const struct nv_case *k = c->kase;
 	char buf[256];
@@ -430,7 +471,7 @@ static void html_case(FILE *f, const struct nv_result *r, const struct nv_case_r
 		const struct nv_probe_result *p = nv_rpt_probe(r, c, i);
 
 		if (p)
-			probe(f, p);
+			probe(f, r, p, frames);
 	}
 	fputs("</details>\n", f);
 }
@@ -460,10 +501,14 @@ static void html_sender(FILE *f, const struct nv_result *r)
 int nv_report_write_html(FILE *f, const struct nv_result *r, struct nv_err *err)
 {
 	int *idx = calloc((size_t)r->ncases + 1, sizeof(*idx));
+	/* room to rebuild one probe (its fragments) at a time; NULL: no hex */
+	struct nv_frame *frames = malloc(NV_FRAG_MAX * sizeof(*frames));
 	char title[NV_NAME_MAX + 32];
 
-	if (!idx)
+	if (!idx) {
+		free(frames);
 		return nv_errc(err, NV_EXIT_RUNTIME, "out of memory writing report.html");
+	}
 	nv_rpt_case_order(r, idx);
 	snprintf(title, sizeof(title), "nvgrect report: %s",
 		 r->dut ? r->dut->name : r->endpoint.name);
@@ -475,10 +520,11 @@ int nv_report_write_html(FILE *f, const struct nv_result *r, struct nv_err *err)
 	      "In the hex dumps the GRE key (or the key quoted inside an ICMP error) is "
 	      "<mark class=\"key\">marked</mark>.</p>\n", f);
 	for (int i = 0; i < r->ncases; i++)
-		html_case(f, r, &r->cases[idx[i]]);
+		html_case(f, r, &r->cases[idx[i]], frames);
 	fputs("</section>\n", f);
 	html_sender(f, r);
 	nv_html_foot(f, r->tool_version);
+	free(frames);
 	free(idx);
 	return nv_rpt_ferr(f, "report.html", err);
 }

@@ -49,6 +49,7 @@ grep -q 'Endpoint</h2>' "$TMP/rtm-report.dom" || fail "report: no endpoint secti
 grep -q '<mark class="key">00 13 89 00</mark>' "$TMP/rtm-report.dom" ||
 	fail "report: the quoted GRE key is not highlighted"
 grep -q '<svg' "$TMP/rtm-report.dom" || fail "report: no verdict bars"
+grep -q 'Probe as sent: 116 bytes' "$TMP/rtm-report.dom" || fail "report: the probe's own bytes are missing"
 grep -q 'class="cell no' "$TMP/mx-matrix.dom" || fail "matrix: no incompatible cell"
 grep -q '2 endpoints · 1 pair · 1 not compatible' "$TMP/mx-matrix.dom" || fail "matrix: banner counts"
 grep -q 'bring hv-rtm to the RFC 7637 layout (KB2779768)' "$TMP/mx-matrix.dom" ||

@@ -48,6 +48,7 @@ for prof in ws2012-rtm ws2012r2; do
 done
 [ "$(jq -r '.endpoint.emits' "$OUT/ws2012-rtm/report.json")" = draft00 ] ||
 	fail "rtm endpoint.emits: $(jq -c .endpoint "$OUT/ws2012-rtm/report.json")"
+grep -q 'Probe as sent' "$OUT/ws2012r2/report.html" || fail "r2 report.html: no probe bytes"
 [ "$(jq -r '.endpoint.accepts | join(",")' "$OUT/ws2012r2/report.json")" = rfc7637 ] ||
 	fail "r2 endpoint.accepts: $(jq -c .endpoint "$OUT/ws2012r2/report.json")"
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "nvgrect/report.h"
 
@@ -245,6 +246,18 @@ static void fx_case(struct nv_fixture *fx, int i, const struct fx_outcome *o,
 	k->expect[0].obs = c->expect;
 	set_str(k->expect[0].signature, sizeof(k->expect[0].signature), c->expect_sig);
 
+	/* the loader's defaults, so the crafter can rebuild the probe */
+	set_str(fx->probes[i].layout, sizeof(fx->probes[i].layout), lay->name);
+	fx->probes[i].gre.k = true;
+	fx->probes[i].gre.proto = 0x6558;
+	fx->probes[i].gre.c = !strcmp(c->id, "HDR-01");
+	fx->probes[i].outer.family = AF_INET;
+	fx->probes[i].outer.df = true;
+	fx->probes[i].outer.ttl = 64;
+	fx->probes[i].inner.payload_len = 32;
+	fx->probes[i].count = 1;
+	fx->probes[i].has_vsid = true;
+	fx->probes[i].vsid = c->vsid;
 	nv_key_encode(lay, c->vsid, c->flowid, &key, NULL);
 	pl->frame = (uint32_t)i;
 	pl->case_idx = (uint16_t)i;
@@ -331,6 +344,7 @@ static int nv_fixture_build(const char *profile, struct nv_fixture *fx)
 	fx->suite.cases = fx->cases;
 	for (int i = 0; i < FX_NCASES; i++)
 		fx_case(fx, i, &out[i], hostile, rtm || hostile);
+	fx->plan.run_id = 0x5eed0001;
 	fx->plan.n = FX_NCASES;
 	fx->plan.p = fx->planned;
 
