@@ -260,7 +260,10 @@ void nv_matrix_print(FILE *f, const struct nv_matrix *m, bool color)
 	fprintf(f, "  %-*s", MX_COL, "from \\ to");
 	for (int b = 0; b < m->n; b++) {
 		fputc(' ', f);
-		pad_term(f, m->ep[b].name, MX_COL);
+		if (b + 1 < m->n)
+			pad_term(f, m->ep[b].name, MX_COL);
+		else
+			nv_esc_term(f, m->ep[b].name, MX_COL - 1);
 	}
 	fputc('\n', f);
 	for (int a = 0; a < m->n; a++) {
@@ -272,7 +275,7 @@ void nv_matrix_print(FILE *f, const struct nv_matrix *m, bool color)
 			fputc(' ', f);
 			if (color)
 				fputs(link_sgr(l), f);
-			fprintf(f, "%-*s", MX_COL, link_word(l));
+			fprintf(f, "%-*s", b + 1 < m->n ? MX_COL : 0, link_word(l));
 			if (color)
 				fputs("\033[0m", f);
 		}
