@@ -3,8 +3,9 @@
 #  - suites/rfc7637 holds >= 35 cases, >= 3 in each of the nine areas
 #    (KEY HDR VSID FLOW INNER OUTER FRAG ICMP ISO);
 #  - every case of every suite has id, title, clause (a named document and a
-#    section), level, a one-line why, probes and expect; observations are in
-#    the vocabulary, and `observation: any` only on INFO/MAY cases;
+#    section; RFC 7637 sections must exist; a draft is named by revision),
+#    level, a one-line why, probes and expect; observations are in the
+#    vocabulary, and `observation: any` only on INFO/MAY cases;
 #  - no case id is used twice anywhere under suites/;
 #  - every suite has a tests/golden/expected-verdicts file naming it and an
 #    existing DUT file, with exactly one line per case and a verdict for each
@@ -37,8 +38,20 @@ for f in $suites; do
 		miss = ""
 		split("title clause level why probes expect", need, " ")
 		for (i = 1; i <= 6; i++) if (!(need[i] in have)) miss = miss need[i] ","
-		if (("clause" in have) && clause !~ /^(RFC [0-9]+|MS-[A-Z]+|draft-[a-z0-9-]+)( |,|;).*§[0-9]/)
+		if (("clause" in have) && clause !~ /^(RFC [0-9]+|MS-[A-Z]+)( |,|;).*§[0-9]/ &&
+		    clause !~ /^draft-[a-z0-9-]+-[0-9][0-9](,| |$)/)
 			prob = prob "clause \"" clause "\" names no document section;"
+		# RFC 7637 sections must exist (its table of contents)
+		n = split(clause, part, ";")
+		for (i = 1; i <= n; i++) {
+			if (part[i] !~ /RFC 7637/) continue
+			m = split(part[i], sec, "§")
+			for (j = 2; j <= m; j++) {
+				x = sec[j]; sub(/[,; ].*$/, "", x)
+				if (x !~ /^(1|1\.1|2|3|3\.[1-4]|4|4\.([1-9]|10)|5|6)$/)
+					prob = prob "RFC 7637 has no section " x ";"
+			}
+		}
 		if (level !~ /^(MUST|SHOULD|MAY|INFO)$/) prob = prob "level \"" level "\";"
 		if (why == "" || why ~ /^[>|]/) prob = prob "why is not one line;"
 		if (any && level != "INFO" && level != "MAY")
