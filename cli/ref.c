@@ -118,11 +118,13 @@ static void print_stats(const char *prof, const struct nv_ref_stats *st)
 	fprintf(stderr,
 		"nvgrect ref %s: %llu frames seen, %llu underlay ARP/ND answered, "
 		"%llu delivered (%llu answered), %llu dropped, %llu rejected, "
-		"%llu ICMP suppressed by the rate limit, %llu send errors\n", prof,
+		"%llu ICMP suppressed by the rate limit, %llu send errors, "
+		"%llu dropped by the kernel (capture buffer full)\n", prof,
 		(unsigned long long)st->seen, (unsigned long long)st->arp,
 		(unsigned long long)st->delivered, (unsigned long long)st->answered,
 		(unsigned long long)st->dropped, (unsigned long long)st->rejected,
-		(unsigned long long)st->ratelimited, (unsigned long long)st->send_errors);
+		(unsigned long long)st->ratelimited, (unsigned long long)st->send_errors,
+		(unsigned long long)st->kernel_dropped);
 }
 
 static int serve(const struct ref_args *a, const struct nv_ref_profile *prof,

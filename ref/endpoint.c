@@ -14,6 +14,10 @@
 #include "nvgrect/sig.h"
 
 #define WAIT_MS 200
+/* In immediate mode libpcap uses fixed-size ring slots sized for the
+ * snapshot length, so the ring holds few frames per MiB: a large one
+ * absorbs a paced run's bursts while replies are being injected. */
+#define REF_BUFFER_KIB (64u * 1024u)
 /* ARP and NS for the PA; GRE over either family */
 #define REF_FILTER "arp or (ip and ip proto 47) or (ip6 and ip6 proto 47) or " \
 	"(icmp6 and ip6[40] == 135)"
@@ -180,7 +184,9 @@ int nv_ref_serve(const struct nv_ref_opts *o, struct nv_ref_stats *st,
 		 struct nv_err *err)
 {
 	static struct srv s;    /* large; one endpoint per process */
-	struct nv_live_cfg cfg = { .iface = o->iface, .filter = REF_FILTER };
+	struct nv_live_cfg cfg = { .iface = o->iface, .filter = REF_FILTER,
+				   .buffer_kib = REF_BUFFER_KIB };
+	struct nv_capture_stats cs;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -197,8 +203,8 @@ int nv_ref_serve(const struct nv_ref_opts *o, struct nv_ref_stats *st,
 		return -1;
 	}
 	nv_sig_watch(s.lv.pc);
-	if (o->verbose)
-		fprintf(log_out(&s), "ref %s: listening on %s\n", o->prof->name, o->iface);
+	/* always: scripts wait for this line before sending */
+	fprintf(log_out(&s), "ref %s: listening on %s\n", o->prof->name, o->iface);
 	while (!nv_sig_caught()) {
 		if (nv_live_wait(&s.lv, WAIT_MS, on_frame, &s, err) < 0) {
 			rc = -1;
@@ -208,6 +214,8 @@ int nv_ref_serve(const struct nv_ref_opts *o, struct nv_ref_stats *st,
 			break;
 	}
 	nv_sig_watch(NULL);
+	if (nv_live_stats(&s.lv, &cs, NULL) == 0)
+		st->kernel_dropped = cs.dropped;
 	nv_live_close(&s.lv);
 	return rc;
 }

@@ -190,6 +190,7 @@ struct nv_ref_opts {
 struct nv_ref_stats {
 	uint64_t seen, dropped, arp, delivered, answered, rejected, ratelimited;
 	uint64_t send_errors;
+	uint64_t kernel_dropped;        /* capture buffer overflows (pcap ps_drop) */
 };
 
 /*

@@ -34,7 +34,8 @@
 #   lab_wait_log FILE REGEX [SECONDS]  wait for a line (default 5 s)
 #   lab_ref_start PROFILE [DUTFILE] [ARGS...]
 #                              `nvgrect ref -v` in the DUT namespace on
-#                              LAB_DUT_IF; waits until it serves; log RUN/ref.log
+#                              LAB_DUT_IF (LAB_REF_VERBOSE=0: without -v);
+#                              waits until it listens; log RUN/ref.log
 #   lab_ref_stop               stop it (SIGTERM); LAB_REF_STATUS = its exit
 #                              status (143 = stopped cleanly by SIGTERM)
 #   lab_gre_quiet NS           hold a raw IPPROTO_GRE socket in NS so its
@@ -202,8 +203,11 @@ lab_ref_start() {
 	_prof=$1
 	_dut=${2:-$LAB_DUT_FILE}
 	if [ $# -ge 2 ]; then shift 2; else shift $#; fi
+	_v=-v
+	[ "${LAB_REF_VERBOSE:-1}" = 1 ] || _v=""
+	# shellcheck disable=SC2086  # $_v: one word or none
 	lab_spawn "$LAB_NS_D" ref "$NVGRECT" ref --profile "$_prof" --dut "$_dut" \
-		-i "$LAB_DUT_IF" -v "$@"
+		-i "$LAB_DUT_IF" $_v "$@"
 	# "listening" is logged once the capture and its filter are in place
 	if ! lab_wait_log "$LAB_RUN/ref.log" 'listening on' 5 || ! _lab_alive ref; then
 		cat "$LAB_RUN/ref.log" >&2
@@ -219,15 +223,19 @@ lab_ref_stop() {
 
 lab_gre_quiet() {
 	# An open raw socket for protocol 47 counts as delivery: no ICMP 3/2.
-	# It must be drained: Linux 6.x does not count a raw socket whose
-	# receive queue is full as a delivery, and the ICMP comes back.
+	# Linux 6.x no longer counts a raw socket whose receive queue is full,
+	# so the queue must stay empty: a one-instruction BPF filter ("ret 0")
+	# drops every datagram after the delivery is counted, and the holder
+	# never wakes up (no CPU taken from the test at high rates).
 	lab_spawn "$1" "grequiet-$1" "$PYTHON" -c '
-import signal, socket, sys
+import ctypes, signal, socket, struct, sys
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+SO_ATTACH_FILTER = 26
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-while True:
-    s.recv(65535)
+ret0 = ctypes.create_string_buffer(struct.pack("HBBI", 0x06, 0, 0, 0))
+s.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER,
+             struct.pack("HL", 1, ctypes.addressof(ret0)))
+signal.pause()
 '
 }
 
