@@ -271,7 +271,7 @@ size_t nv_rpt_fmt(char *buf, size_t len, const char *fmt, ...)
 const char *nv_rpt_score_str(int score, char *buf, size_t len)
 {
 	if (score < 0)
-		snprintf(buf, len, "not scored (INFO cases only)");
+		snprintf(buf, len, "not scored (no case that counts was judged)");
 	else
 		snprintf(buf, len, "score %d/100", score);
 	return buf;

@@ -193,7 +193,7 @@ int nv_report_write_md(FILE *f, const struct nv_result *r, struct nv_err *err)
 		shown++;
 	}
 	if (!shown)
-		fputs("None: every case passed.\n\n", f);
+		fputs(r->ncases ? "None: every case passed.\n\n" : "None: no case was run.\n\n", f);
 	md_endpoint(f, r);
 	md_sender(f, r);
 	md_table(f, r, idx);

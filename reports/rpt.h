@@ -65,7 +65,7 @@ void nv_html_foot(FILE *f, const char *version);
  * would-be length): cut sentences are acceptable in advice text. */
 size_t nv_rpt_fmt(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* "score 80/100", or "not scored (INFO cases only)" for -1. */
+/* "score 80/100", or "not scored (...)" for -1. */
 const char *nv_rpt_score_str(int score, char *buf, size_t len);
 /* "40 frames in all: 38 delivered, 2 rejected; the first 16 are shown",
  * or "" when every frame of the case has its probe entry. */

@@ -6,7 +6,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 build_fixture
 
-for p in rtm r2 hostile; do
+for p in rtm r2 hostile empty; do
 	"$MKFIXTURE" $p "$TMP/$p" >"$TMP/$p.txt" || fail "mkfixture $p"
 done
 "$NVGRECT" matrix "$TMP/rtm/report.json" "$TMP/r2/report.json" -o "$TMP/mx" >/dev/null || [ $? -eq 1 ] ||
@@ -14,7 +14,8 @@ done
 
 rc=0
 python3 "$ROOT/tests/reports/validate.py" "$ROOT/reports/nvgrect-report.schema.json" \
-	"$TMP/rtm/report.json" "$TMP/r2/report.json" "$TMP/hostile/report.json" || rc=$?
+	"$TMP/rtm/report.json" "$TMP/r2/report.json" "$TMP/hostile/report.json" \
+	"$TMP/empty/report.json" || rc=$?
 if [ $rc -eq 77 ]; then
 	echo "skipping JSON Schema validation (python3-jsonschema missing)"
 elif [ $rc -ne 0 ]; then
@@ -23,6 +24,11 @@ else
 	python3 "$ROOT/tests/reports/validate.py" "$ROOT/reports/nvgrect-matrix.schema.json" \
 		"$TMP/mx/matrix.json" || fail "matrix.json does not validate"
 fi
+
+"$NVGRECT" matrix "$TMP/empty/report.json" -o "$TMP/mx-empty" >/dev/null ||
+	fail "nvgrect matrix on an empty report"
+[ $rc -eq 0 ] && { python3 "$ROOT/tests/reports/validate.py" "$ROOT/reports/nvgrect-matrix.schema.json" \
+	"$TMP/mx-empty/matrix.json" || fail "empty matrix.json does not validate"; }
 
 # The schema must be able to fail: a report with the endpoint block altered.
 if [ $rc -eq 0 ]; then
@@ -39,7 +45,7 @@ PY
 	fi
 fi
 
-for p in rtm r2 hostile; do
+for p in rtm r2 hostile empty; do
 	xmllint --noout --schema "$ROOT/reports/junit.xsd" "$TMP/$p/report.xml" 2>"$TMP/xsd.err" ||
 		{ cat "$TMP/xsd.err" >&2; fail "$p/report.xml does not validate against reports/junit.xsd"; }
 	jq -e '.schema == "nvgrect-report/1"' "$TMP/$p/report.json" >/dev/null ||

@@ -327,13 +327,28 @@ static int fx_score(const struct nv_result *r)
 	return scored ? (100 * r->counts[NV_V_PASS] + 50 * r->counts[NV_V_WARN]) / scored : 100;
 }
 
-/* profile: "rtm", "r2" or "hostile". 0 / -1 unknown profile. */
+/* Nothing run: no DUT file, no case, nothing seen (every null path). */
+static void fx_empty(struct nv_fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	set_str(fx->r.tool_version, sizeof(fx->r.tool_version), "0.1.0");
+	set_str(fx->r.endpoint.name, sizeof(fx->r.endpoint.name), "nothing");
+	fx->r.endpoint.flowid_tolerant = -1;
+	fx->r.score = -1;
+	fx->r.interrupted = true;
+}
+
+/* profile: "rtm", "r2", "hostile" or "empty". 0 / -1 unknown profile. */
 static int nv_fixture_build(const char *profile, struct nv_fixture *fx)
 {
 	bool rtm = !strcmp(profile, "rtm"), hostile = !strcmp(profile, "hostile");
 	const struct fx_outcome *out = rtm || hostile ? out_rtm : out_r2;
 	struct nv_endpoint *e = &fx->r.endpoint;
 
+	if (!strcmp(profile, "empty")) {
+		fx_empty(fx);
+		return 0;
+	}
 	if (!rtm && !hostile && strcmp(profile, "r2"))
 		return -1;
 	memset(fx, 0, sizeof(*fx));

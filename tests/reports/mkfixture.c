@@ -1,6 +1,6 @@
 /*
  * mkfixture - write the reports of a hand-built result (fixture.c):
- *   mkfixture PROFILE OUTDIR [--force]     PROFILE: rtm | r2 | hostile
+ *   mkfixture PROFILE OUTDIR [--force]     PROFILE: rtm | r2 | hostile | empty
  * then print the terminal summary (coloured only on a TTY). Exit: the
  * result's exit code, or 2/4 as nvgrect would.
  */
@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 	struct nv_err err = { 0 };
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: mkfixture rtm|r2|hostile OUTDIR [--force]\n");
+		fprintf(stderr, "usage: mkfixture rtm|r2|hostile|empty OUTDIR [--force]\n");
 		return 2;
 	}
 	o.force = argc > 3 && !strcmp(argv[3], "--force");
