@@ -342,6 +342,47 @@ START_TEST(test_correlate_stream)
 }
 END_TEST
 
+/* Mutated probes, replies and errors through the whole verifier: no crash. */
+START_TEST(test_correlate_noise)
+{
+	static const uint8_t dut4[4] = { 192, 0, 2, 2 }, tst4[4] = { 192, 0, 2, 1 };
+	uint8_t seed[3][2048], f[2048];
+	size_t n[3];
+	uint32_t x = 99;
+	struct vh h;
+	struct tf o;
+
+	vh_init(&h, suite3, NULL);
+	vh_send(&h, 1, 1000 * MS);
+	memcpy(seed[0], h.probe[0], h.probe_len[0]);
+	n[0] = h.probe_len[0];
+	n[1] = tf_icmp_error(seed[1], 3, 10, 0, h.probe[0] + 14, h.probe_len[0] - 14, dut4, tst4);
+	tf_default(&o);
+	memcpy(o.src4, dut4, 4);
+	memcpy(o.dst4, tst4, 4);
+	o.icmp_type = 3;
+	o.icmp_code = 10;
+	o.icmp_quote = h.probe[0] + 34;
+	o.icmp_quote_len = h.probe_len[0] - 34;
+	n[2] = tf_build(&o, seed[2]);
+	for (int r = 0; r < 30000; r++) {
+		int k = r % 3;
+		size_t len = n[k] - (size_t)(r % 7 == 0 ? r % (int)n[k] : 0);
+
+		memcpy(f, seed[k], n[k]);
+		for (int j = 0; j < 4; j++) {
+			x = x * 1103515245u + 12345u;
+			f[(x >> 8) % n[k]] = (uint8_t)(x >> 20);
+		}
+		nv_verify_frame(h.v, f, (uint32_t)len, (uint32_t)n[k], (1000 + (uint64_t)r) * MS,
+				(uint32_t)r + 2);
+	}
+	vh_finish(&h);
+	ck_assert_uint_eq(h.res.stats.captured, 30001);
+	vh_free(&h);
+}
+END_TEST
+
 static Suite *correlate_suite(void)
 {
 	Suite *s = suite_create("correlate");
@@ -361,6 +402,7 @@ static Suite *correlate_suite(void)
 	tcase_add_test(t, test_correlate_sender_rules);
 	tcase_add_test(t, test_correlate_live_cutoff);
 	tcase_add_test(t, test_correlate_stream);
+	tcase_add_test(t, test_correlate_noise);
 	suite_add_tcase(s, t);
 	return s;
 }
