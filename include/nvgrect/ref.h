@@ -3,8 +3,9 @@
  * the pure receive decision, reply builders and the serving loop.
  *
  * The endpoint is the DUT a DUT file describes: it owns dut.pa on its
- * interface (answers underlay ARP for it itself; its namespace has no IP
- * address, so the kernel neither answers ARP nor sends ICMP 3/2), holds one
+ * interface (answers underlay ARP, or ND for an IPv6 PA, itself; its
+ * namespace has no IP address, so the kernel neither answers ARP nor sends
+ * ICMP 3/2), holds one
  * lookup record per tenant (VSID, VM CA/MAC, tester PA, like Hyper-V's), and
  * answers inner ARP and ICMP/ICMPv6 echo for each tenant VM, encapsulated in
  * its own key layout.

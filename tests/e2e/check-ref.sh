@@ -68,6 +68,14 @@ expect_log() {
 	fi
 }
 
+# examples/lab-dut.yaml documents the lab's DUT file: the two must not drift
+strip() { sed 's/#.*//; s/[[:space:]]*$//; /^$/d' "$1"; }
+strip "$LAB_DUT_FILE" >"$LAB_RUN/dut.stripped"
+if ! strip "$LAB_TOP/examples/lab-dut.yaml" | diff - "$LAB_RUN/dut.stripped"; then
+	echo "FAIL examples/lab-dut.yaml differs from lab_write_dut"
+	FAILS=$((FAILS + 1))
+fi
+
 K_BLUE=0x00138900          # VSID 5001, rfc7637
 K_BLUE_F=0x0013895a        # VSID 5001, FlowID 0x5a
 K_BLUE_D0=0x00001389       # VSID 5001, draft00 (rfc7637: VSID 0x13, FlowID 0x89)
