@@ -605,6 +605,10 @@ static void live_macs(struct gen *g)
 	if (g->dut.dut.mac.is_auto)
 		fprintf(stderr, "nvgrect gen: dut.mac is auto: sending to the placeholder "
 			"02:00:5e:00:00:02 (gen does not resolve; nvgrect run does)\n");
+	for (int i = 0; i < g->dut.ntenants; i++)
+		if (g->dut.tenants[i].vm_mac.is_auto)
+			fprintf(stderr, "nvgrect gen: tenant %s: vm_mac is auto: inner frames go "
+				"to the placeholder 02:00:5e:00:00:03\n", g->dut.tenants[i].name);
 }
 
 static int to_iface(struct gen *g)
