@@ -28,6 +28,11 @@ static const struct rule R_VSID = { "key.vsid_reserved", "RFC 7637 §3.4", "VSID
 static const struct rule R_VEND = { "key.vsid_vendor", "RFC 7637 §3.4", "VSID 0xFFFFFF" };
 static const struct rule R_RBITS = { "key.reserved_bits", "draft-sridharan-virtualization-nvgre-00 §3", "reserved key bits" };
 
+static const struct rule R_FCONST = { "key.flowid_constant_nonzero", "RFC 7637 §3.2",
+				      "one non-zero FlowID for every flow (not generated, so it must be 0)" };
+static const struct rule R_FUNSTABLE = { "key.flowid_unstable", "RFC 7637 §3.2",
+					 "FlowID changed within one inner flow" };
+
 static void finding(struct nv_verifier *v, const struct rule *r, uint32_t capf,
 		    uint32_t count, uint32_t actual, uint32_t expected)
 {
@@ -74,6 +79,34 @@ static void note_key(struct nv_verifier *v, uint32_t key, uint32_t capf)
 	v->keys_untracked++;
 }
 
+static uint32_t addr_hash(const struct nv_addr *a, uint32_t h)
+{
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a->a[i]) * 16777619u;     /* FNV-1a */
+	return h;
+}
+
+/* Keys per inner (src, dst): a FlowID is per flow, so it should not move. */
+static void note_flow(struct nv_verifier *v, const struct nv_pkt *p, uint32_t capf)
+{
+	uint32_t h = addr_hash(&p->iip.dst, addr_hash(&p->iip.src, 2166136261u));
+	struct nv_flowseen *f = &v->flows[h % NV_FLOWTAB_MAX];
+
+	if (!f->used || !nv_addr_eq(&f->src, &p->iip.src) || !nv_addr_eq(&f->dst, &p->iip.dst)) {
+		memset(f, 0, sizeof(*f));
+		f->used = true;
+		f->src = p->iip.src;
+		f->dst = p->iip.dst;
+		f->key = p->gre.key;
+		f->first_frame = capf;
+		return;
+	}
+	if (p->gre.key != f->key && f->changes++ == 0) {
+		f->other_key = p->gre.key;
+		f->change_frame = capf;
+	}
+}
+
 void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p, uint32_t capf)
 {
 	const struct nv_greinfo *g = &p->gre;
@@ -97,8 +130,41 @@ void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p, uint32_t cap
 		finding(v, &R_PROTO, capf, 1, g->proto, NV_TEB);
 	if (p->invlan > 0)
 		finding(v, &R_VLAN, capf, 1, (uint32_t)p->invlan, 0);
-	if (g->has_key)
+	/* an NVGRE-carried ICMP error echoes the key it refuses: not the DUT's own */
+	if (g->has_key && !p->is_icmp_error)
 		note_key(v, g->key, capf);
+	if (g->has_key && p->iip.present && !p->is_icmp_error)
+		note_flow(v, p, capf);
+}
+
+/* R-07 (constant non-zero FlowID over several flows) and per-flow stability. */
+static void flow_findings(struct nv_verifier *v, const struct nv_layout *emits)
+{
+	uint32_t nflows = 0, first = 0, same = 0, frame = 0;
+
+	if (!emits || emits->flow_width == 0)
+		return;
+	for (int i = 0; i < NV_FLOWTAB_MAX; i++) {
+		const struct nv_flowseen *f = &v->flows[i];
+		struct nv_key_reading a, b;
+
+		if (!f->used)
+			continue;
+		nv_key_decode(emits, f->key, &a);
+		if (f->changes) {
+			nv_key_decode(emits, f->other_key, &b);
+			if (a.vsid == b.vsid && a.flowid != b.flowid)
+				finding(v, &R_FUNSTABLE, f->change_frame, f->changes, b.flowid,
+					a.flowid);
+		}
+		if (nflows++ == 0) {
+			first = a.flowid;
+			frame = f->first_frame;
+		}
+		same += a.flowid == first;
+	}
+	if (nflows >= 2 && same == nflows && first != 0)
+		finding(v, &R_FCONST, frame, nflows, first, 0);
 }
 
 /* Index of l in v->layouts. */
@@ -174,6 +240,7 @@ void nv_sender_finish(struct nv_verifier *v, struct nv_result *r,
 		if (kr.problems & NV_KEYP_RESERVED_BITS)
 			finding(v, &R_RBITS, k->first_frame, k->count, kr.reserved, 0);
 	}
+	flow_findings(v, emits);
 	r->nsender = v->nsf;
 	memcpy(r->sender, v->sf, sizeof(v->sf[0]) * (size_t)v->nsf);
 	r->sender_frames = v->sender_frames;

@@ -44,6 +44,17 @@ struct nv_keyseen {
 	uint32_t first_frame;
 };
 
+/* One inner flow the DUT encapsulated: does its key (FlowID) stay put? */
+struct nv_flowseen {
+	bool used;
+	struct nv_addr src, dst;
+	uint32_t key, other_key;    /* first key; the first different one */
+	uint32_t first_frame, change_frame;
+	uint32_t changes;
+};
+
+#define NV_FLOWTAB_MAX 64
+
 struct nv_verifier {
 	const struct nv_plan *plan;
 	const struct nv_dut *dut;
@@ -70,6 +81,7 @@ struct nv_verifier {
 	int nsf;
 	uint32_t sf_dropped;
 	uint32_t sender_frames;
+	struct nv_flowseen flows[NV_FLOWTAB_MAX];  /* direct-mapped by address hash */
 
 	struct nv_capture_stats st;
 	bool have_stats;

@@ -383,6 +383,39 @@ START_TEST(test_correlate_noise)
 }
 END_TEST
 
+static bool has_finding(const struct nv_result *r, const char *rule)
+{
+	for (int i = 0; i < r->nsender; i++)
+		if (strcmp(r->sender[i].rule, rule) == 0)
+			return true;
+	return false;
+}
+
+/* RFC 7637 §3.2: a FlowID not generated must be 0; one generated is per flow. */
+START_TEST(test_correlate_flowid_rules)
+{
+	struct vh h;
+
+	vh_init(&h, suite3, NULL);
+	vh_reply(&h, 0, 0, KEY_BLUE | 0x5a, 1000 * MS);
+	vh_reply(&h, 1, 1, KEY_RED | 0x5a, 1001 * MS);   /* another flow, same FlowID */
+	vh_finish(&h);
+	ck_assert(has_finding(&h.res, "key.flowid_constant_nonzero"));
+	ck_assert(!has_finding(&h.res, "key.flowid_unstable"));
+	vh_free(&h);
+
+	vh_init(&h, suite3, NULL);
+	vh_reply(&h, 0, 0, KEY_BLUE | 0x01, 1000 * MS);
+	vh_reply(&h, 1, 0, KEY_BLUE | 0x02, 1001 * MS);  /* same flow, FlowID moved */
+	vh_reply(&h, 2, 1, KEY_RED | 0x07, 1002 * MS);
+	vh_finish(&h);
+	ck_assert(has_finding(&h.res, "key.flowid_unstable"));
+	ck_assert(!has_finding(&h.res, "key.flowid_constant_nonzero"));
+	ck_assert(h.res.endpoint.flowid_entropy);
+	vh_free(&h);
+}
+END_TEST
+
 static Suite *correlate_suite(void)
 {
 	Suite *s = suite_create("correlate");
@@ -403,6 +436,7 @@ static Suite *correlate_suite(void)
 	tcase_add_test(t, test_correlate_live_cutoff);
 	tcase_add_test(t, test_correlate_stream);
 	tcase_add_test(t, test_correlate_noise);
+	tcase_add_test(t, test_correlate_flowid_rules);
 	suite_add_tcase(s, t);
 	return s;
 }
