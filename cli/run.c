@@ -409,7 +409,8 @@ static int close_pcaps(struct run *r, struct nv_err *err)
 	return rc;
 }
 
-static int finish(struct run *r, const struct nv_live_run *lr, struct nv_err *err)
+static int finish(struct run *r, const struct nv_live_run *lr, bool cut_short,
+		  struct nv_err *err)
 {
 	struct nv_capture_stats st;
 	struct nv_report_opts ro = { .force = r->o.force, .formats = 0 };
@@ -417,7 +418,8 @@ static int finish(struct run *r, const struct nv_live_run *lr, struct nv_err *er
 	memset(&st, 0, sizeof st);
 	if (nv_live_stats(&r->lv, &st, err) < 0)
 		return -1;
-	if (nv_rv_finish(r->ver, &st, lr->signo != 0, lr->t_end_us, &r->result, err) < 0)
+	if (nv_rv_finish(r->ver, &st, lr->signo != 0, cut_short || lr->signo != 0,
+			 lr->t_end_us, &r->result, err) < 0)
 		return -1;
 	r->have_result = true;
 	if (close_pcaps(r, err) < 0)
@@ -464,17 +466,21 @@ static int live_phase(struct run *r, struct nv_err *err)
 	if (rc == 0 && !nv_sig_caught())
 		rc = nv_live_run_plan(&lr, err);
 	lr.signo = nv_sig_caught();
-	if (rc < 0 && err->code == NV_EXIT_INCONCLUSIVE)
-		return -1;      /* DUT unreachable: nothing to judge */
 	if (rc < 0) {
-		/* A send or capture failure: still write what was seen, then exit 4. */
+		/*
+		 * DUT unreachable (exit 3) or a send/capture failure (exit 4):
+		 * still write what was seen, every unfinished case inconclusive.
+		 */
 		struct nv_err ferr = { 0 };
 
-		if (finish(r, &lr, &ferr) == 0)
+		fprintf(stderr, "nvgrect run: %s\n", err->msg);
+		if (finish(r, &lr, true, &ferr) == 0)
 			report_where(r);
-		return -1;
+		else
+			fprintf(stderr, "nvgrect run: %s\n", ferr.msg);
+		return err->code ? err->code : NV_EXIT_RUNTIME;
 	}
-	if (finish(r, &lr, err) < 0)
+	if (finish(r, &lr, false, err) < 0)
 		return -1;
 	nv_report_print_summary(stdout, &r->result, isatty(STDOUT_FILENO));
 	report_where(r);

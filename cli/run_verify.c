@@ -1,7 +1,7 @@
 /*
  * run_verify.c - the seam between a live run and the verifier: frames sent
  * and captured go to nv_verify_*, a struct nv_result comes out. A run cut
- * short by a signal marks the cases it never finished inconclusive.
+ * short marks the cases it never finished inconclusive.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,14 +107,14 @@ static void mark_unfinished(const struct nv_run_verify *rv, struct nv_result *r,
 }
 
 int nv_rv_finish(struct nv_run_verify *rv, const struct nv_capture_stats *st,
-		 bool interrupted, uint64_t stop_us, struct nv_result *out,
-		 struct nv_err *err)
+		 bool interrupted, bool cut_short, uint64_t stop_us,
+		 struct nv_result *out, struct nv_err *err)
 {
 	nv_verify_stats(rv->v, st);
 	if (nv_verify_finish(rv->v, out, err) < 0)
 		return -1;
 	out->interrupted = interrupted;
-	if (interrupted)
+	if (interrupted || cut_short)
 		mark_unfinished(rv, out, stop_us);
 	return 0;
 }

@@ -22,10 +22,15 @@ void nv_rv_sent(void *v, const struct nv_planned *pl, int frag, uint64_t ts_us,
 		const uint8_t *frame, uint32_t len);
 void nv_rv_frame(void *v, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
 		 uint32_t len);
-/* stop_us: wall time the run stopped (cases it cut short: inconclusive). */
+/*
+ * interrupted: a signal stopped the run (report says so). cut_short: the
+ * run ended early (signal, DUT unreachable, send failure): cases with a
+ * probe never sent, or still in its answer window at stop_us (wall clock),
+ * become inconclusive.
+ */
 int nv_rv_finish(struct nv_run_verify *v, const struct nv_capture_stats *st,
-		 bool interrupted, uint64_t stop_us, struct nv_result *out,
-		 struct nv_err *err);
+		 bool interrupted, bool cut_short, uint64_t stop_us,
+		 struct nv_result *out, struct nv_err *err);
 void nv_rv_free(struct nv_run_verify *v);
 
 #endif

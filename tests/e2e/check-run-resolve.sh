@@ -5,7 +5,8 @@
 # only frames addressed to the VM's own MAC (02:4e:56 + VSID for "auto"), so
 # a delivered probe proves the resolution; probes.pcapng shows the MAC used.
 # Run once with tester.pa on the tester's interface and once without it
-# (nvgrect then answers ARP for tester.pa itself).
+# (nvgrect then answers ARP for tester.pa itself). First, with nothing on
+# the DUT side: unreachable is exit 3, with every case inconclusive.
 set -eu
 . "$(dirname "$0")/run-lib.sh"
 lab_need_root
@@ -41,6 +42,15 @@ resolve() {
 	echo "ok: $label: $case_id delivered; inner frames to $dst;" \
 		"$(grep -c 'vm_mac' "$LAB_RUN/$label.log") vm_mac resolved"
 }
+
+rc=0
+lab_t "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$LAB_DUT_FILE" -o "$LAB_RUN/unreach" \
+	--timeout 1 >"$LAB_RUN/unreach.log" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$LAB_RUN/unreach.log" >&2; fail "unreachable DUT: exit $rc, want 3"; }
+grep -q 'DUT unreachable' "$LAB_RUN/unreach.log" || fail "unreachable DUT: no message"
+jq -e '.summary.inconclusive == .summary.cases' "$LAB_RUN/unreach/report.json" >/dev/null ||
+	fail "unreachable DUT: not every case inconclusive"
+echo "ok: unreachable DUT: exit 3, 'DUT unreachable', every case inconclusive"
 
 # The lab's DUT file with every MAC "auto".
 sed 's/^\(    vm_mac:\).*/\1 auto/' "$LAB_DUT_FILE" >"$LAB_RUN/auto.yaml"
