@@ -190,6 +190,60 @@ expect ovs-gre strict silent
 expect ovs-gre ipopt silent
 expect ovs-gre vlan silent
 
+# --- the command itself: usage errors, --count-limit, SIGINT -----------------
+cli() {
+	_want=$1
+	shift
+	_st=0
+	lab_d "$NVGRECT" ref "$@" >/dev/null 2>&1 || _st=$?
+	if [ "$_st" = "$_want" ]; then
+		echo "ok   cli: nvgrect ref $* -> $_st"
+	else
+		echo "FAIL cli: nvgrect ref $* -> $_st, want $_want"
+		FAILS=$((FAILS + 1))
+	fi
+}
+cli 0 --list-profiles
+cli 2 --profile hyper-v --dut "$LAB_DUT_FILE" -i "$LAB_DUT_IF"
+cli 2 --profile rfc7637 --dut "$LAB_RUN/missing.yaml" -i "$LAB_DUT_IF"
+cli 2 --profile rfc7637 --dut "$LAB_DUT_FILE"
+cli 2 --profile rfc7637 --dut "$LAB_DUT_FILE" -i "$LAB_DUT_IF" --count-limit 0
+cli 2 --profile rfc7637 --dut "$LAB_DUT_FILE" -i nosuch0     # no such interface
+
+# --count-limit: exits 0 on its own after N decisions (ARP counts as one)
+lab_ref_start rfc7637 "$LAB_DUT_FILE" --count-limit 3
+lab_t "$PYTHON" "$LAB_DIR/nvprobe.py" --iface "$LAB_TESTER_IF" \
+	a:key=$K_BLUE b:key=$K_BLUE c:key=$K_BLUE >"$LAB_RUN/limit.out"
+sleep 0.5
+if [ -f "$LAB_RUN/ref.pid" ] && kill -0 "$(cat "$LAB_RUN/ref.pid")" 2>/dev/null; then
+	echo "FAIL --count-limit 3: still running after 4 decisions"
+	FAILS=$((FAILS + 1))
+fi
+lab_ref_stop
+if [ "$LAB_REF_STATUS" = 0 ] && grep -q '^probe b: echo' "$LAB_RUN/limit.out" &&
+   grep -q '^probe c: silent' "$LAB_RUN/limit.out"; then
+	echo "ok   --count-limit 3: ARP + 2 echoes answered, then exit 0"
+else
+	echo "FAIL --count-limit 3: status $LAB_REF_STATUS, $(tr '\n' ' ' <"$LAB_RUN/limit.out")"
+	FAILS=$((FAILS + 1))
+fi
+
+# SIGINT stops it cleanly with 130 and the statistics line
+lab_ref_start ovs-gre
+kill -INT "$(cat "$LAB_RUN/ref.pid")"
+_i=0
+while kill -0 "$(cat "$LAB_RUN/ref.pid")" 2>/dev/null && [ $_i -lt 20 ]; do
+	sleep 0.1    # a second signal would mean "exit now" (143)
+	_i=$((_i + 1))
+done
+lab_ref_stop
+if [ "$LAB_REF_STATUS" = 130 ] && grep -q 'frames seen' "$LAB_RUN/ref.log"; then
+	echo "ok   SIGINT: exit 130 with statistics"
+else
+	echo "FAIL SIGINT: status $LAB_REF_STATUS"
+	FAILS=$((FAILS + 1))
+fi
+
 # --- an IPv6 underlay: ND for the PA, ICMPv6 signatures ----------------------
 lab_cleanup
 LAB_TESTER_PA=2001:db8:ffff::1 LAB_DUT_PA=2001:db8:ffff::2 LAB_PLEN=64
