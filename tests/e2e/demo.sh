@@ -28,7 +28,7 @@ echo "reference Hyper-V hosts, each in throwaway network namespaces..."
 pids=
 for host in hv-rtm:ws2012-rtm hv-r2:ws2012r2; do
 	name=${host%%:*} prof=${host#*:}
-	sh "$here/demo-host.sh" "$prof" "$top/examples/$name.yaml" "$OUT/$name" &
+	sh "$here/run-ref-host.sh" "$prof" "$top/examples/$name.yaml" "$OUT/$name" &
 	pids="$pids $!"
 done
 failed=0
