@@ -133,7 +133,7 @@ bench: all
 	$(Q)NVGRECT=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) sh tests/bench/run.sh
 
 demo: deps all
-	$(Q)sh tests/e2e/demo.sh
+	$(Q)NVGRECT=$(abspath $(BIN)) sh tests/e2e/demo.sh
 
 lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability -Iinclude core gen verify ref reports cli
