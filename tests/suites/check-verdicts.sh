@@ -6,6 +6,8 @@
 #   sh tests/suites/check-verdicts.sh [PROFILE...]     default: all five + ovs
 #   SUITES="suites/rfc7637/key-layout.yaml ..."          only these suites
 #   VERDICTS_OUT=DIR                                     keep reports there
+#   VERDICTS_TIMEOUT=S                                   run --timeout (default 1:
+#                                                        the lab answers in ms)
 #
 # Profiles run in parallel, each in its own pair of namespaces (lab.sh), one
 # `nvgrect ref` per suite so no suite inherits another's ICMP rate-limit
@@ -50,15 +52,16 @@ esac
 OUT=${VERDICTS_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/nvt-verdicts.XXXXXX")}
 mkdir -p "$OUT"
 
-# The suite files of the expected-verdicts table (optionally filtered).
+# The expected-verdicts files (optionally filtered by SUITES), grouped by
+# DUT file so a real OVS is set up once per DUT file.
 suites_of_table() {
 	for ef in "$EXP"/*.txt; do
 		s=$(sed -n 's/^# suite: //p' "$ef" | head -n 1)
 		if [ -n "${SUITES:-}" ]; then
 			case " $SUITES " in *" $s "*) ;; *) continue ;; esac
 		fi
-		echo "$ef"
-	done
+		echo "$(sed -n 's/^# dut: //p' "$ef" | head -n 1) $ef"
+	done | sort | cut -d' ' -f2
 }
 
 # Compare one report.json with one expected file for one profile; print one
@@ -144,6 +147,7 @@ run_profile() {
 	[ "$prof" = ovs ] && col=ovs-gre
 	lab_init "v-$prof"
 	[ "$prof" = ovs ] || lab_up
+	ovs_dut="" ovs_skip=""
 	: >"$OUT/$prof.diff"
 	for ef in $(suites_of_table); do
 		suite=$(sed -n 's/^# suite: //p' "$ef" | head -n 1)
@@ -151,10 +155,22 @@ run_profile() {
 		name=$(basename "$ef" .txt)
 		dir="$OUT/$prof/$name"
 		mkdir -p "$dir"
-		if [ "$prof" = ovs ]; then
+		if [ "$prof" = ovs ] && [ "$dut" != "$ovs_dut" ]; then
+			# a new DUT file: a fresh lab and OVS with its tenants
+			# (|| true: under set -e a failing `ip netns del` for a lab
+			# that was never built would end the run)
+			if [ -n "$ovs_dut" ]; then
+				lab_cleanup || true
+				lab_init "v-$prof"
+			fi
+			ovs_dut=$dut ovs_skip=""
 			if ! ovs_start "$TOP/$dut" >"$dir/ovs-up.log" 2>&1; then
-				# nothing was set up: no cleanup (ip netns del would fail)
-				echo "$prof $name: skipped ($(head -n 1 "$dir/ovs-up.log"))" >>"$OUT/$prof.times"
+				ovs_skip=$(head -n 1 "$dir/ovs-up.log")
+			fi
+		fi
+		if [ "$prof" = ovs ]; then
+			if [ -n "$ovs_skip" ]; then
+				echo "$prof $name: skipped ($ovs_skip)" >>"$OUT/$prof.times"
 				continue
 			fi
 		else
@@ -170,12 +186,11 @@ run_profile() {
 		t0=$(date +%s%3N)
 		rc=0
 		lab_t "$NVGRECT" run "$TOP/$suite" --dut "$TOP/$dut" -o "$dir/out" \
+			--timeout "${VERDICTS_TIMEOUT:-1}" \
 			>"$dir/run.log" 2>&1 || rc=$?
 		t1=$(date +%s%3N)
 		if [ "$prof" = ovs ]; then
 			cp "$OVS_RUN/ovs-vswitchd.log" "$dir/" 2>/dev/null || true
-			lab_cleanup || true
-			lab_init "v-$prof"
 		else
 			cp "$LAB_RUN/ref.log" "$dir/ref.log" 2>/dev/null || true
 			lab_ref_stop >/dev/null
