@@ -56,16 +56,30 @@ static FILE *logf_(const struct nv_live_run *r)
 	return r->log ? r->log : stderr;
 }
 
+static bool unspecified(const uint8_t ip[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(ip, zero, sizeof zero) == 0;
+}
+
+/* Answer ARP (IPv4) or neighbour solicitations (IPv6) for tester.pa. */
 static void answer_arp(struct rx_state *s, const uint8_t *d, uint32_t caplen)
 {
 	struct nv_live_run *r = s->r;
-	uint8_t sha[6], spa[4], out[NV_ARP_FRAME_LEN];
+	const struct nv_addr *pa = &r->dut->tester.pa;
+	uint8_t sha[6], spa[16], out[NV_ND_FRAME_LEN];
+	size_t n = 0;
 
-	if (!r->answer_arp || r->dut->tester.pa.family != AF_INET ||
-	    !nv_arp_is_request_for(d, caplen, r->dut->tester.pa.a, sha, spa))
+	if (!r->answer_arp)
 		return;
-	nv_arp_reply(out, r->tester_mac, r->dut->tester.pa.a, sha, spa);
-	if (nv_live_send(r->lv, out, sizeof out, &s->err) < 0)
+	if (pa->family == AF_INET && nv_arp_is_request_for(d, caplen, pa->a, sha, spa))
+		n = nv_arp_reply(out, r->tester_mac, pa->a, sha, spa);
+	/* a duplicate-address probe (from ::) is not asking us */
+	else if (pa->family == AF_INET6 && nv_nd_is_solicit_for(d, caplen, pa->a, sha, spa) &&
+		 !unspecified(spa))
+		n = nv_nd_advert(out, r->tester_mac, pa->a, sha, spa);
+	if (n && nv_live_send(r->lv, out, (uint32_t)n, &s->err) < 0)
 		s->failed = true;
 }
 
@@ -76,7 +90,8 @@ static void resolve_seen(struct rx_state *s, const uint8_t *d, uint32_t caplen)
 	uint32_t key;
 
 	if (s->want_dut && !s->got_dut &&
-	    nv_arp_is_reply_from(d, caplen, dut->dut.pa.a, mac)) {
+	    (dut->dut.pa.family == AF_INET6 ? nv_nd_is_advert_for(d, caplen, dut->dut.pa.a, mac)
+					     : nv_arp_is_reply_from(d, caplen, dut->dut.pa.a, mac))) {
 		memcpy(dut->dut.mac.a, mac, 6);
 		s->got_dut = true;
 	}
@@ -163,29 +178,38 @@ static bool vms_done(const struct rx_state *s)
 	return s->nwant == 0;
 }
 
+/* The request for dut.pa: ARP (IPv4) or a neighbour solicitation (IPv6). */
+static size_t dut_request(const struct nv_live_run *r, uint8_t f[NV_ND_FRAME_LEN])
+{
+	const struct nv_dut *d = r->dut;
+
+	if (d->dut.pa.family == AF_INET6)
+		return nv_nd_solicit(f, r->tester_mac, d->tester.pa.a, d->dut.pa.a);
+	return nv_arp_request(f, r->tester_mac, d->tester.pa.a, d->dut.pa.a);
+}
+
 static int resolve_dut(struct rx_state *s, struct nv_err *err)
 {
 	struct nv_live_run *r = s->r;
-	uint8_t f[NV_ARP_FRAME_LEN];
+	uint8_t f[NV_ND_FRAME_LEN];
+	size_t n;
 	char pa[64];
 
 	if (!r->dut->dut.mac.is_auto)
 		return 0;
 	nv_addr_str(&r->dut->dut.pa, pa, sizeof pa);
-	if (r->dut->dut.pa.family != AF_INET || r->dut->tester.pa.family != AF_INET)
-		return nv_errc(err, NV_EXIT_USAGE,
-			       "dut.mac: auto needs IPv4 provider addresses; give dut.mac for %s", pa);
 	s->want_dut = true;
-	nv_arp_request(f, r->tester_mac, r->dut->tester.pa.a, r->dut->dut.pa.a);
+	n = dut_request(r, f);
 	for (int i = 0; i < ARP_TRIES && !s->got_dut && !nv_sig_caught(); i++) {
-		if (nv_live_send(r->lv, f, sizeof f, err) < 0 ||
+		if (nv_live_send(r->lv, f, (uint32_t)n, err) < 0 ||
 		    wait_until(s, nv_live_now_us() + ARP_WAIT_MS * US_PER_MS, dut_done, err) < 0)
 			return -1;
 	}
 	s->want_dut = false;
 	if (!s->got_dut && !nv_sig_caught())
-		return nv_errc(err, NV_EXIT_INCONCLUSIVE,
-			       "DUT unreachable: no ARP reply from %s on %s", pa, r->lv->iface);
+		return nv_errc(err, NV_EXIT_INCONCLUSIVE, "DUT unreachable: no %s reply from %s on %s",
+			       r->dut->dut.pa.family == AF_INET6 ? "neighbour" : "ARP",
+			       pa, r->lv->iface);
 	return 0;
 }
 

@@ -78,6 +78,23 @@ bool nv_arp_nvgre_is_reply_from(const uint8_t *frame, uint32_t caplen,
 				const struct nv_addr *spa, uint8_t sha[6],
 				uint32_t *key);
 
+/* ---- IPv6 underlay: neighbour discovery (RFC 4861) ---------------------- */
+
+#define NV_ND_FRAME_LEN 86          /* Ethernet + IPv6 + NS/NA + one link-layer option */
+
+/* Neighbour solicitation for tip from sip/smac, to tip's solicited-node group. */
+size_t nv_nd_solicit(uint8_t out[NV_ND_FRAME_LEN], const uint8_t smac[6],
+		     const uint8_t sip[16], const uint8_t tip[16]);
+/* Is this a neighbour advertisement for target? Copies its link-layer address. */
+bool nv_nd_is_advert_for(const uint8_t *frame, uint32_t caplen, const uint8_t target[16],
+			 uint8_t mac[6]);
+/* Is this a neighbour solicitation for target? Copies the asker's MAC and IP. */
+bool nv_nd_is_solicit_for(const uint8_t *frame, uint32_t caplen, const uint8_t target[16],
+			  uint8_t mac[6], uint8_t ip[16]);
+/* The solicited advertisement: target is at mac, to the asker (amac, aip). */
+size_t nv_nd_advert(uint8_t out[NV_ND_FRAME_LEN], const uint8_t mac[6],
+		    const uint8_t target[16], const uint8_t amac[6], const uint8_t aip[16]);
+
 /* ---- the interface: one libpcap handle captures and injects ------------ */
 
 #define NV_LIVE_SNAPLEN 65535

@@ -1,4 +1,5 @@
 /* check_live.c - ARP frames of a live run: built, then recognised as replies. */
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -111,6 +112,80 @@ START_TEST(test_ipv4_header_checksum)
 }
 END_TEST
 
+static const uint8_t ip6a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t ip6b[16] = { 0x20, 0x01, 0x0d, 0xb8, [13] = 0xab, [14] = 0xcd, [15] = 2 };
+
+/* The ICMPv6 checksum, summed here independently of live_nd.c. */
+static uint32_t ones_sum(const uint8_t *f, size_t n)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(f[i] << 8 | f[i + 1]);
+	return sum;
+}
+
+static bool icmp6_ok(const uint8_t *f)
+{
+	uint32_t len = (uint32_t)(f[18] << 8 | f[19]);
+	uint32_t sum = ones_sum(f + 22, 32) + len + 58 + ones_sum(f + 54, len);
+
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+START_TEST(test_nd_solicit)
+{
+	uint8_t f[NV_ND_FRAME_LEN], mac[6], ip[16];
+	const uint8_t snm[16] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff, [13] = 0xab,
+				  [14] = 0xcd, [15] = 2 };
+
+	ck_assert_uint_eq(nv_nd_solicit(f, tmac, ip6a, ip6b), 86);
+	/* to the solicited-node group of the target, its 33:33:ff:.. MAC */
+	ck_assert_int_eq(f[0], 0x33);
+	ck_assert_int_eq(f[2], 0xff);
+	ck_assert_int_eq(f[5], 2);
+	ck_assert(memcmp(f + 38, snm, 16) == 0);
+	ck_assert_int_eq(f[21], 255);           /* hop limit */
+	ck_assert_int_eq(f[54], 135);
+	ck_assert(memcmp(f + 62, ip6b, 16) == 0);
+	ck_assert_int_eq(f[78], 1);             /* source link-layer option */
+	ck_assert(memcmp(f + 80, tmac, 6) == 0);
+	ck_assert(icmp6_ok(f));
+	ck_assert(nv_nd_is_solicit_for(f, sizeof f, ip6b, mac, ip));
+	ck_assert(memcmp(mac, tmac, 6) == 0);
+	ck_assert(memcmp(ip, ip6a, 16) == 0);
+	ck_assert(!nv_nd_is_solicit_for(f, sizeof f, ip6a, mac, ip));
+	ck_assert(!nv_nd_is_advert_for(f, sizeof f, ip6b, mac));
+}
+END_TEST
+
+START_TEST(test_nd_advert)
+{
+	uint8_t f[NV_ND_FRAME_LEN], mac[6];
+
+	ck_assert_uint_eq(nv_nd_advert(f, dmac, ip6b, tmac, ip6a), 86);
+	ck_assert(memcmp(f, tmac, 6) == 0);
+	ck_assert_int_eq(f[54], 136);
+	ck_assert_int_eq(f[58], 0x60);          /* solicited + override */
+	ck_assert(icmp6_ok(f));
+	ck_assert(nv_nd_is_advert_for(f, sizeof f, ip6b, mac));
+	ck_assert(memcmp(mac, dmac, 6) == 0);
+	ck_assert(!nv_nd_is_advert_for(f, sizeof f, ip6a, mac));
+	/* RFC 4861 §7.1.2: a hop limit other than 255 is not ours to trust */
+	f[21] = 64;
+	ck_assert(!nv_nd_is_advert_for(f, sizeof f, ip6b, mac));
+	f[21] = 255;
+	/* no target link-layer option: the Ethernet source it came from */
+	f[78] = 99;
+	ck_assert(nv_nd_is_advert_for(f, sizeof f, ip6b, mac));
+	ck_assert(memcmp(mac, dmac, 6) == 0);
+	for (uint32_t n = 0; n < 78; n++)
+		ck_assert(!nv_nd_is_advert_for(f, n, ip6b, mac));
+}
+END_TEST
+
 static Suite *live_suite(void)
 {
 	Suite *s = suite_create("live");
@@ -120,6 +195,8 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, test_arp_in_nvgre_v4);
 	tcase_add_test(tc, test_arp_in_nvgre_v6);
 	tcase_add_test(tc, test_ipv4_header_checksum);
+	tcase_add_test(tc, test_nd_solicit);
+	tcase_add_test(tc, test_nd_advert);
 	suite_add_tcase(s, tc);
 	return s;
 }
