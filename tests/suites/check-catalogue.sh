@@ -155,9 +155,16 @@ if [ -n "${NVGRECT:-}" ] && [ -x "$NVGRECT" ] && "$NVGRECT" gen --help >/dev/nul
 		ef=$(grep -l "^# suite: $f\$" "$EXP"/*.txt 2>/dev/null | head -n 1 || true)
 		[ -n "$ef" ] || continue
 		dut=$(sed -n 's/^# dut: //p' "$ef" | head -n 1)
-		if ! "$NVGRECT" gen "$f" --dut "$dut" -w "$tmp/bind-$nb.pcapng" >"$tmp/gen.out" 2>&1; then
+		if ! "$NVGRECT" gen "$f" --dut "$dut" -w "$tmp/bind-$nb.pcapng" \
+			--manifest "$tmp/bind-$nb.json" >"$tmp/gen.out" 2>&1; then
 			bad "$f does not craft against $dut:"
 			sed 's/^/    | /' "$tmp/gen.out"
+		elif command -v jq >/dev/null 2>&1; then
+			# the loader's own view of the case ids must be what was read above
+			jq -r '.frames[].case' "$tmp/bind-$nb.json" | sort -u >"$tmp/loader-ids"
+			awk -F'\t' -v f="$f" '$1 == f { print $2 }' "$tmp/cases" | sort >"$tmp/awk-ids"
+			cmp -s "$tmp/loader-ids" "$tmp/awk-ids" ||
+				bad "$f: case ids read here differ from nvgrect's loader (flow-style case?)"
 		fi
 		nb=$((nb + 1))
 	done
