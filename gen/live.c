@@ -218,8 +218,8 @@ static int add_host(char *buf, size_t len, size_t *n, const struct nv_addr *a)
 	return 0;
 }
 
-int nv_live_filter_text(const struct nv_dut *dut, const struct nv_addr *extra,
-			int nextra, char *buf, size_t len)
+static int host_terms(const struct nv_dut *dut, const struct nv_addr *extra, int nextra,
+		      char *buf, size_t len)
 {
 	size_t n = (size_t)snprintf(buf, len, "arp");
 
@@ -234,4 +234,17 @@ int nv_live_filter_text(const struct nv_dut *dut, const struct nv_addr *extra,
 			return -1;
 	}
 	return 0;
+}
+
+int nv_live_filter_text(const struct nv_dut *dut, const struct nv_addr *extra,
+			int nextra, char *buf, size_t len)
+{
+	char terms[NV_LIVE_FILTER_MAX];
+	int n;
+
+	if (host_terms(dut, extra, nextra, terms, sizeof terms) < 0)
+		return -1;
+	/* once untagged, once behind an 802.1Q tag (`vlan` shifts the offsets) */
+	n = snprintf(buf, len, "%s or (vlan and (%s))", terms, terms);
+	return n > 0 && (size_t)n < len ? 0 : -1;
 }

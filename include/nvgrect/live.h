@@ -147,7 +147,8 @@ int nv_live_stats(struct nv_live *lv, struct nv_capture_stats *st,
 		  struct nv_err *err);
 void nv_live_close(struct nv_live *lv);
 
-/* BPF text for a run: ARP plus IP to the tester's PA and to spoofed sources. */
+/* BPF text for a run: ARP plus IP to the tester's PA and to spoofed sources,
+ * untagged or behind one 802.1Q tag. */
 int nv_live_filter_text(const struct nv_dut *dut, const struct nv_addr *extra,
 			int nextra, char *buf, size_t len);
 
