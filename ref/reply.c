@@ -1,5 +1,5 @@
 /*
- * reply.c - frames the reference endpoint sends: underlay ARP replies, the
+ * reply.c - frames the reference endpoint sends: underlay ARP/ND answers, the
  * tenant VM's answers (ARP, ICMP/ICMPv6 echo) encapsulated in the profile's
  * layout, and ICMP errors for policy misses (plain from the PA, or inside
  * NVGRE as MS-NVGREE's UNREACHABLE message). Requests are re-read through
@@ -15,25 +15,16 @@
 #include "nvgrect/tag.h"
 #include "wire.h"
 
-#define ARP_HTYPE_ETH 1
-#define ARP_OP_REQUEST 1
-#define ARP_OP_REPLY 2
-#define ARP_HLEN 6
-#define ARP_PLEN4 4
 #define ICMP_ECHO_REPLY 0
 #define ICMP6_ECHO_REPLY 129
-#define IP4_IHL_MASK 0x0f
-#define IP6_NH_OFF 6
-#define IP6_PLEN_OFF 4
-#define IP4_TOTLEN_OFF 2
-#define ECHO_IDSEQ_OFF 4        /* id and sequence inside the ICMP header */
 #define ND_NS 135
 #define ND_NA 136
 #define ND_HOPLIMIT 255
-#define ND_NA_LEN 32            /* header, target, one TLLA option */
 #define ND_NA_SOLICITED 0x40000000u
 #define ND_NA_OVERRIDE 0x20000000u
-#define ND_OPT_TLLA 2
+#define ND_NA_BODY (W_ND_NA_LEN - W_ICMP_HDR_LEN)
+
+static const uint8_t no_rest[4];
 
 /* The underlay: ARP for dut.pa is ours to answer (the kernel has no address). */
 uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
@@ -41,36 +32,48 @@ uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
 {
 	struct nv_cur cur;
 	uint16_t type, htype, ptype, op;
-	uint8_t hlen, plen, sha[6], spa[4], tpa[4];
-	uint8_t *b = tx->buf;
+	uint8_t hlen, plen, sha[W_MAC_LEN], spa[W_IP4_ALEN], tpa[W_IP4_ALEN];
 	uint32_t n;
 
 	nv_cur_init(&cur, frame, caplen);
-	if (c->dut->dut.pa.family != AF_INET || !nv_cur_skip(&cur, 12) ||
+	if (c->dut->dut.pa.family != AF_INET || !nv_cur_skip(&cur, W_ETH_OFF_TYPE) ||
 	    !nv_get_be16(&cur, &type) || type != W_ETH_P_ARP ||
 	    !nv_get_be16(&cur, &htype) || !nv_get_be16(&cur, &ptype) ||
 	    !nv_get_u8(&cur, &hlen) || !nv_get_u8(&cur, &plen) ||
-	    !nv_get_be16(&cur, &op) || !nv_get_bytes(&cur, sha, 6) ||
-	    !nv_get_bytes(&cur, spa, 4) || !nv_cur_skip(&cur, 6) ||
-	    !nv_get_bytes(&cur, tpa, 4))
+	    !nv_get_be16(&cur, &op) || !nv_get_bytes(&cur, sha, W_MAC_LEN) ||
+	    !nv_get_bytes(&cur, spa, W_IP4_ALEN) || !nv_cur_skip(&cur, W_MAC_LEN) ||
+	    !nv_get_bytes(&cur, tpa, W_IP4_ALEN))
 		return 0;
-	if (htype != ARP_HTYPE_ETH || ptype != W_ETH_P_IPV4 || hlen != ARP_HLEN ||
-	    plen != ARP_PLEN4 || op != ARP_OP_REQUEST ||
-	    memcmp(tpa, c->dut->dut.pa.a, 4))
+	if (htype != W_ARP_HTYPE_ETH || ptype != W_ETH_P_IPV4 || hlen != W_MAC_LEN ||
+	    plen != W_IP4_ALEN || op != W_ARP_OP_REQUEST ||
+	    memcmp(tpa, c->dut->dut.pa.a, W_IP4_ALEN))
 		return 0;
-	n = w_eth(b, sha, c->mac, W_ETH_P_ARP);
-	w_put16(b + n, ARP_HTYPE_ETH);
-	w_put16(b + n + 2, W_ETH_P_IPV4);
-	b[n + 4] = ARP_HLEN;
-	b[n + 5] = ARP_PLEN4;
-	w_put16(b + n + 6, ARP_OP_REPLY);
-	memcpy(b + n + 8, c->mac, 6);
-	memcpy(b + n + 14, tpa, 4);
-	memcpy(b + n + 18, sha, 6);
-	memcpy(b + n + 24, spa, 4);
-	n += W_ARP_LEN;
-	memset(b + n, 0, W_ETH_MIN - n);
+	n = w_eth(tx->buf, sha, c->mac, W_ETH_P_ARP);
+	n += w_arp(tx->buf + n, W_ARP_OP_REPLY, c->mac, tpa, sha, spa);
+	memset(tx->buf + n, 0, W_ETH_MIN - n);
 	return W_ETH_MIN;
+}
+
+/* Is this a Neighbor Solicitation for dut.pa? Copies the asker's MAC and IP. */
+static bool nd_solicit_for(const struct nv_ref_ctx *c, const uint8_t *frame,
+			   uint32_t caplen, uint8_t smac[6], uint8_t sip[16])
+{
+	struct nv_cur cur;
+	uint16_t type;
+	uint8_t nh, hlim, icmp_type, target[W_IP6_ALEN];
+
+	nv_cur_init(&cur, frame, caplen);
+	if (c->dut->dut.pa.family != AF_INET6 || !nv_cur_skip(&cur, W_ETH_OFF_SRC) ||
+	    !nv_get_bytes(&cur, smac, W_MAC_LEN) || !nv_get_be16(&cur, &type) ||
+	    type != W_ETH_P_IPV6 || !nv_cur_skip(&cur, W_IP6_OFF_NH) ||
+	    !nv_get_u8(&cur, &nh) || !nv_get_u8(&cur, &hlim) ||
+	    !nv_get_bytes(&cur, sip, W_IP6_ALEN) || !nv_cur_skip(&cur, W_IP6_ALEN) ||
+	    !nv_get_u8(&cur, &icmp_type) || !nv_cur_skip(&cur, W_ND_OFF_TARGET - 1) ||
+	    !nv_get_bytes(&cur, target, W_IP6_ALEN))
+		return false;
+	/* RFC 4861 §7.1.1: hop limit 255, or it came from off-link */
+	return nh == IPPROTO_ICMPV6 && hlim == ND_HOPLIMIT && icmp_type == ND_NS &&
+	       memcmp(target, c->dut->dut.pa.a, W_IP6_ALEN) == 0;
 }
 
 /*
@@ -79,56 +82,33 @@ uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
  * NS options are not parsed: the answer goes to the asker's MAC, and to
  * all-nodes when it asked from the unspecified address (DAD).
  */
-static bool nd_solicit_for(const struct nv_ref_ctx *c, const uint8_t *frame,
-			   uint32_t caplen, uint8_t smac[6], uint8_t sip[16])
-{
-	struct nv_cur cur;
-	uint16_t type;
-	uint8_t nh, hlim, icmp_type, target[16];
-
-	nv_cur_init(&cur, frame, caplen);
-	if (c->dut->dut.pa.family != AF_INET6 || !nv_cur_skip(&cur, 6) ||
-	    !nv_get_bytes(&cur, smac, 6) || !nv_get_be16(&cur, &type) ||
-	    type != W_ETH_P_IPV6 || !nv_cur_skip(&cur, IP6_NH_OFF) ||
-	    !nv_get_u8(&cur, &nh) || !nv_get_u8(&cur, &hlim) ||
-	    !nv_get_bytes(&cur, sip, 16) || !nv_cur_skip(&cur, 16) ||
-	    !nv_get_u8(&cur, &icmp_type) || !nv_cur_skip(&cur, 7) ||
-	    !nv_get_bytes(&cur, target, 16))
-		return false;
-	/* RFC 4861 §7.1.1: hop limit 255, or it came from off-link */
-	return nh == IPPROTO_ICMPV6 && hlim == ND_HOPLIMIT && icmp_type == ND_NS &&
-	       memcmp(target, c->dut->dut.pa.a, 16) == 0;
-}
-
 uint32_t nv_ref_underlay_nd(const struct nv_ref_ctx *c, const uint8_t *frame,
 			    uint32_t caplen, struct nv_ref_tx *tx)
 {
-	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
-	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
-	uint8_t smac[6], sip[16], *b = tx->buf, *na;
+	static const uint8_t all_nodes[W_IP6_ALEN] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t all_nodes_mac[W_MAC_LEN] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t unspecified[W_IP6_ALEN];
+	uint8_t smac[W_MAC_LEN], sip[W_IP6_ALEN], flags[4], body[ND_NA_BODY];
 	struct nv_addr dst = { .family = AF_INET6 };
 	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &dst, .proto = IPPROTO_ICMPV6,
 			   .ttl = ND_HOPLIMIT };
+	uint8_t *b = tx->buf;
 	uint32_t n;
 	bool dad;
 
 	if (!nd_solicit_for(c, frame, caplen, smac, sip))
 		return 0;
-	dad = sip[0] == 0 && !memcmp(sip, sip + 1, 15);
-	memcpy(dst.a, dad ? all_nodes : sip, 16);
+	dad = memcmp(sip, unspecified, W_IP6_ALEN) == 0;
+	memcpy(dst.a, dad ? all_nodes : sip, W_IP6_ALEN);
+	w_put32(flags, dad ? ND_NA_OVERRIDE : ND_NA_SOLICITED | ND_NA_OVERRIDE);
+	/* body after the 8-byte header: target, then the TLLA option */
+	memcpy(body, c->dut->dut.pa.a, W_IP6_ALEN);
+	body[W_ND_OFF_OPT - W_ICMP_HDR_LEN] = W_ND_OPT_TLLA;
+	body[W_ND_OFF_OPT - W_ICMP_HDR_LEN + 1] = W_ND_OPT_LEN_UNITS;
+	memcpy(body + W_ND_OFF_OPT - W_ICMP_HDR_LEN + 2, c->mac, W_MAC_LEN);
 	n = w_eth(b, dad ? all_nodes_mac : smac, c->mac, W_ETH_P_IPV6);
-	n += w_ip(b + n, &ip, ND_NA_LEN);
-	na = b + n;
-	memset(na, 0, ND_NA_LEN);
-	na[0] = ND_NA;
-	w_put32(na + 4, dad ? ND_NA_OVERRIDE : ND_NA_SOLICITED | ND_NA_OVERRIDE);
-	memcpy(na + 8, c->dut->dut.pa.a, 16);
-	na[24] = ND_OPT_TLLA;
-	na[25] = 1;                     /* option length in 8-byte units */
-	memcpy(na + 26, c->mac, 6);
-	w_put16(na + 2, nv_ref_csum(na, ND_NA_LEN, w_pseudo(ip.src, ip.dst,
-							     IPPROTO_ICMPV6, ND_NA_LEN)));
-	return n + ND_NA_LEN;
+	n += w_ip(b + n, &ip, W_ND_NA_LEN);
+	return n + w_icmp(b + n, ND_NA, 0, flags, body, sizeof(body), &ip);
 }
 
 /* Offset of the inner L3 header (after inner Ethernet and its tags). */
@@ -144,10 +124,10 @@ static uint32_t inner_eth(uint8_t *b, const uint8_t *frame, const struct nv_pkt 
 {
 	uint32_t tags = W_VLAN_LEN * (uint32_t)p->invlan;
 
-	memcpy(b, p->ieth_src, 6);
-	memcpy(b + 6, vm, 6);
-	memcpy(b + 12, frame + p->inner_off + 12, tags);
-	w_put16(b + 12 + tags, type);
+	memcpy(b, p->ieth_src, W_MAC_LEN);
+	memcpy(b + W_ETH_OFF_SRC, vm, W_MAC_LEN);
+	memcpy(b + W_ETH_OFF_TYPE, frame + p->inner_off + W_ETH_OFF_TYPE, tags);
+	w_put16(b + W_ETH_OFF_TYPE + tags, type);
 	return W_ETH_LEN + tags;
 }
 
@@ -157,26 +137,21 @@ static uint32_t inner_arp_reply(uint8_t *b, uint32_t room, const struct nv_pkt *
 	if (room < W_ARP_LEN || t->vm_ca.family != AF_INET ||
 	    p->l4.arp_spa.family != AF_INET)
 		return 0;
-	w_put16(b, ARP_HTYPE_ETH);
-	w_put16(b + 2, W_ETH_P_IPV4);
-	b[4] = ARP_HLEN;
-	b[5] = ARP_PLEN4;
-	w_put16(b + 6, ARP_OP_REPLY);
-	memcpy(b + 8, vm, 6);
-	memcpy(b + 14, t->vm_ca.a, 4);
-	memcpy(b + 18, p->l4.arp_sha, 6);
-	memcpy(b + 24, p->l4.arp_spa.a, 4);
-	return W_ARP_LEN;
+	return w_arp(b, W_ARP_OP_REPLY, vm, t->vm_ca.a, p->l4.arp_sha, p->l4.arp_spa.a);
 }
 
-/*
- * The request's echo body (id, seq, data) as [*off, *off + *len) of frame,
- * so the nonce comes back unchanged. False if the request is cut short.
- */
+/* Where an echo request's parts lie in the frame: id/seq, then data. */
+struct echo_req {
+	uint32_t idseq_off;
+	uint32_t data_off, data_len;
+};
+
+/* Locate the request's echo body, so the nonce comes back unchanged.
+ * False if the request is cut short or not laid out as expected. */
 static bool echo_body(const uint8_t *frame, const struct nv_pkt *p, bool v6,
-		      uint32_t *off, uint32_t *len)
+		      struct echo_req *e)
 {
-	struct nv_cur cur;
+	struct nv_cur cur, h;
 	uint32_t l3 = inner_l3_off(p), hl;
 	uint16_t tot;
 	uint8_t b0, nh;
@@ -184,25 +159,24 @@ static bool echo_body(const uint8_t *frame, const struct nv_pkt *p, bool v6,
 	nv_cur_init(&cur, frame, p->caplen);
 	if (!nv_cur_skip(&cur, l3))
 		return false;
+	h = cur;
 	if (v6) {
-		struct nv_cur h = cur;
-
-		if (!nv_cur_skip(&h, IP6_PLEN_OFF) || !nv_get_be16(&h, &tot) ||
+		if (!nv_cur_skip(&h, W_IP6_OFF_PLEN) || !nv_get_be16(&h, &tot) ||
 		    !nv_get_u8(&h, &nh) || nh != IPPROTO_ICMPV6)
 			return false;
 		hl = W_IP6_LEN;
 		tot = (uint16_t)(tot + W_IP6_LEN);
 	} else {
-		struct nv_cur h = cur;
-
-		if (!nv_get_u8(&h, &b0) || !nv_cur_skip(&h, 1) || !nv_get_be16(&h, &tot))
+		if (!nv_get_u8(&h, &b0) || !nv_cur_skip(&h, W_IP4_OFF_TOTLEN - 1) ||
+		    !nv_get_be16(&h, &tot))
 			return false;
-		hl = (uint32_t)(b0 & IP4_IHL_MASK) * 4;
+		hl = (uint32_t)(b0 & W_IP4_IHL_MASK) * 4;
 	}
 	if (tot < hl + W_ICMP_HDR_LEN || !nv_cur_skip(&cur, tot))
 		return false;
-	*off = l3 + hl + ECHO_IDSEQ_OFF;
-	*len = tot - hl - ECHO_IDSEQ_OFF;
+	e->idseq_off = l3 + hl + W_ICMP_OFF_REST;
+	e->data_off = l3 + hl + W_ICMP_HDR_LEN;
+	e->data_len = tot - hl - W_ICMP_HDR_LEN;
 	return true;
 }
 
@@ -212,23 +186,18 @@ static uint32_t inner_echo_reply(uint8_t *b, uint32_t room, const uint8_t *frame
 {
 	struct w_ip ip = { .src = &t->vm_ca, .dst = &p->iip.src, .tos = p->iip.tos,
 			   .proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, .id = tx->ip_id++ };
-	uint32_t off, len, hl = w_ip_len(v6 ? AF_INET6 : AF_INET), icmp_len;
-	uint8_t *icmp = b + hl;
-	uint32_t sum;
+	uint32_t hl = w_ip_len(v6 ? AF_INET6 : AF_INET), icmp_len;
+	struct echo_req e;
 
-	if (!echo_body(frame, p, v6, &off, &len) || t->vm_ca.family != p->iip.src.family)
+	if (!echo_body(frame, p, v6, &e) || t->vm_ca.family != p->iip.src.family)
 		return 0;
-	icmp_len = ECHO_IDSEQ_OFF + len;
+	icmp_len = W_ICMP_HDR_LEN + e.data_len;
 	if (room < hl + icmp_len)
 		return 0;
 	w_ip(b, &ip, icmp_len);
-	icmp[0] = v6 ? ICMP6_ECHO_REPLY : ICMP_ECHO_REPLY;
-	icmp[1] = 0;
-	w_put16(icmp + 2, 0);
-	memcpy(icmp + ECHO_IDSEQ_OFF, frame + off, len);
-	sum = v6 ? w_pseudo(ip.src, ip.dst, IPPROTO_ICMPV6, icmp_len) : 0;
-	w_put16(icmp + 2, nv_ref_csum(icmp, icmp_len, sum));
-	return hl + icmp_len;
+	return hl + w_icmp(b + hl, v6 ? ICMP6_ECHO_REPLY : ICMP_ECHO_REPLY, 0,
+			   frame + e.idseq_off, frame + e.data_off, e.data_len,
+			   v6 ? &ip : NULL);
 }
 
 /* Outer Ethernet + IP + GRE in front of an inner frame of inner_len bytes. */
@@ -255,7 +224,7 @@ uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 			     const struct nv_ref_decision *d, struct nv_ref_tx *tx)
 {
 	uint32_t hdr = outer_len(c), room, n, m = 0;
-	uint8_t *b = tx->buf + hdr, vm[6];
+	uint8_t *b = tx->buf + hdr, vm[W_MAC_LEN];
 	bool v6 = d->answer == NV_REF_ANS_ECHO6;
 	uint16_t type = d->answer == NV_REF_ANS_ARP ? W_ETH_P_ARP :
 			w_ethertype(v6 ? AF_INET6 : AF_INET);
@@ -305,7 +274,7 @@ static uint32_t nvgre_quote(const uint8_t *frame, const struct nv_pkt *p, uint32
 		return 0;
 	*off = p->gre_off;
 	if (p->iethertype == W_ETH_P_IPV4)
-		end = l3 + (uint32_t)(frame[l3] & IP4_IHL_MASK) * 4;
+		end = l3 + (uint32_t)(frame[l3] & W_IP4_IHL_MASK) * 4;
 	else if (p->iethertype == W_ETH_P_IPV6)
 		end = l3 + W_IP6_LEN;
 	else
@@ -316,34 +285,27 @@ static uint32_t nvgre_quote(const uint8_t *frame, const struct nv_pkt *p, uint32
 	return end - *off;
 }
 
-/* ICMP(v6) header + quote at b; returns its length. */
-static uint32_t icmp_error(uint8_t *b, const struct nv_ref_decision *d,
-			   const uint8_t *quote, uint32_t qlen,
-			   const struct w_ip *ip)
+/* The ICMP error's IP header fields: from the PA to the probe's source. */
+static struct w_ip error_ip(const struct nv_ref_ctx *c, const struct nv_pkt *p,
+			    const struct nv_ref_decision *d, struct nv_ref_tx *tx)
 {
-	uint32_t len = W_ICMP_HDR_LEN + qlen;
-	uint32_t sum = d->icmp_v6 ? w_pseudo(ip->src, ip->dst, IPPROTO_ICMPV6, len) : 0;
-
-	b[0] = d->icmp_type;
-	b[1] = d->icmp_code;
-	memset(b + 2, 0, 6);
-	memcpy(b + W_ICMP_HDR_LEN, quote, qlen);
-	w_put16(b + 2, nv_ref_csum(b, len, sum));
-	return len;
+	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &p->ip.src,
+			   .proto = d->icmp_v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+			   .tos = W_TOS_INTERNETCONTROL, .id = tx->ip_id++ };
+	return ip;
 }
 
 static uint32_t reject_plain(const struct nv_ref_ctx *c, const uint8_t *frame,
 			     const struct nv_pkt *p, const struct nv_ref_decision *d,
 			     struct nv_ref_tx *tx)
 {
-	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &p->ip.src,
-			   .proto = d->icmp_v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
-			   .tos = W_TOS_INTERNETCONTROL, .id = tx->ip_id++ };
+	struct w_ip ip = error_ip(c, p, d, tx);
 	uint32_t off, qlen = plain_quote(p, &off, d->icmp_v6);
 	uint32_t hl = w_ip_len(ip.src->family);
 	uint8_t *b = tx->buf;
 	uint32_t n = w_eth(b, p->eth_src, c->mac, w_ethertype(ip.src->family));
-	uint32_t m = icmp_error(b + n + hl, d, frame + off, qlen, &ip);
+	uint32_t m = w_icmp(b + n + hl, d->icmp_type, d->icmp_code, no_rest,
+			    frame + off, qlen, d->icmp_v6 ? &ip : NULL);
 
 	w_ip(b + n, &ip, m);
 	return n + hl + m;
@@ -353,20 +315,20 @@ static uint32_t reject_nvgre(const struct nv_ref_ctx *c, const uint8_t *frame,
 			     const struct nv_pkt *p, const struct nv_ref_decision *d,
 			     struct nv_ref_tx *tx)
 {
-	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &p->ip.src,
-			   .proto = d->icmp_v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
-			   .tos = W_TOS_INTERNETCONTROL, .id = tx->ip_id++ };
+	struct w_ip ip = error_ip(c, p, d, tx);
 	uint32_t off = 0, qlen = nvgre_quote(frame, p, &off);
-	uint32_t hl = w_ip_len(ip.src->family), hdr = outer_len(c);
-	uint8_t *b = tx->buf + hdr;
-	/* Sender NVE MAC <- Receiver NVE MAC: the NVEs' own, not the VMs' */
-	uint32_t n = w_eth(b, p->eth_src, c->mac, w_ethertype(ip.src->family));
-	uint32_t m = icmp_error(b + n + hl, d, frame + off, qlen, &ip);
+	uint32_t hl = w_ip_len(ip.src->family);
+	uint8_t *b = tx->buf + outer_len(c);
 	/* the VSID of the received key, re-encoded rfc7637 with FlowID 0 */
 	uint32_t key = p->gre.key & ~((1u << NV_RFC7637_VSID_SHIFT) - 1);
+	uint32_t n, m;
 
 	if (!qlen)
 		return 0;
+	/* Sender NVE MAC <- Receiver NVE MAC: the NVEs' own, not the VMs' */
+	n = w_eth(b, p->eth_src, c->mac, w_ethertype(ip.src->family));
+	m = w_icmp(b + n + hl, d->icmp_type, d->icmp_code, no_rest, frame + off, qlen,
+		   d->icmp_v6 ? &ip : NULL);
 	w_ip(b + n, &ip, m);
 	return encap(c, p, key, n + hl + m, tx);
 }
