@@ -130,7 +130,7 @@ static void print_stats(const char *prof, const struct nv_ref_stats *st)
 static int serve(const struct ref_args *a, const struct nv_ref_profile *prof,
 		 const struct nv_dut *dut)
 {
-	struct nv_priv_target who;
+	struct nv_priv_target who = { 0 };
 	struct nv_ref_opts o = { .prof = prof, .dut = dut, .iface = a->iface,
 				 .verbose = a->verbose, .count_limit = a->count_limit,
 				 .drop = a->user ? &who : NULL };
