@@ -44,6 +44,9 @@
 #                              ovs.sh started it), delete both namespaces,
 #                              remove RUN (kept when LAB_KEEP=1)
 #
+# The veth ends are created directly inside their namespaces, so their fixed
+# names (tst0, dut0: what the DUT files name) never meet another lab's.
+#
 # Variables (set before lab_up to change them): LAB_TESTER_PA 192.0.2.1,
 # LAB_DUT_PA 192.0.2.2, LAB_PLEN 24, LAB_TESTER_IF tst0, LAB_DUT_IF dut0,
 # NVGRECT (the binary; default build/nvgrect of this tree), PYTHON
