@@ -33,11 +33,11 @@ bad() {
 mkdir -p "$tmp/golden"
 cp "$here/update-gen.sh" "$tmp/golden/"
 cp -R "$g" "$tmp/golden/gen"
-(cd "$root" && NV_ROOT=$root sh "$tmp/golden/update-gen.sh" "$bin" >/dev/null) ||
+(cd "$root" && NV_ROOT=$root NV_KEEP_SNAPSHOT=1 sh "$tmp/golden/update-gen.sh" "$bin" >/dev/null) ||
 	bad "update-gen.sh failed"
 for f in "$g"/*.pcap "$g"/*.pcapng "$g"/*.json; do
 	cmp -s "$f" "$tmp/golden/gen/$(basename "$f")" ||
-		bad "$(basename "$f") differs from its golden (a suite or the crafter changed?" \
+		bad "$(basename "$f") differs from its golden (the crafter changed?" \
 			"run tests/golden/update-gen.sh and review the diff)"
 done
 
@@ -53,14 +53,16 @@ done
 	-w "$tmp/seed8.pcapng" 2>/dev/null
 cmp -s "$tmp/twice1.pcapng" "$tmp/seed8.pcapng" && bad "--seed 7 and --seed 8 give the same bytes"
 
-# 3a. tshark on the layouts golden
+# 3a. tshark on the current suites/interop/layouts.yaml (and its snapshot's golden)
+"$bin" gen "$root/suites/interop/layouts.yaml" --dut "$g/dut.yaml" -w "$tmp/now.pcapng" \
+	2>/dev/null || bad "gen suites/interop/layouts.yaml failed"
 ts() {
 	f=$1
 	shift
 	tshark -n -r "$f" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -T fields \
 		-E separator=' ' "$@" 2>/dev/null
 }
-L=$g/layouts.pcapng
+for L in "$tmp/now.pcapng" "$g/layouts.pcapng"; do
 n=$(ts "$L" -e frame.number | wc -l)
 [ "$n" -ge 7 ] || bad "layouts: only $n frames"
 ts "$L" -e gre.proto -e gre.flags_and_version | sort -u | grep -qvx '0x6558 0x2000' &&
@@ -78,6 +80,7 @@ ts "$L" -e frame.comment -e gre.key | grep -q '^LAY-[0-9]* draft00 vsid=5001 flo
 	bad "layouts: LAY-03's comment or key is not the draft00 encoding of VSID 5001"
 ts "$L" -e ip.id -e ip.ttl -e ip.flags.df | head -1 | grep -q '^0x0001,0x0001 64,64 1,0$' ||
 	bad "layouts: frame 0 outer IP ID is not the tag 1 / TTL 64 / DF"
+done
 
 # 3b. tshark on the variants: exactly the deliberate errors
 V=$g/variants.pcapng
@@ -97,7 +100,8 @@ ts "$g/variants6.pcapng" -e ipv6.flow | grep -qx '0x012345' || bad "variants6: f
 
 # 4. scapy, independently
 (cd "$here" &&
-	$py scapy_frames.py "$root/suites/interop/layouts.yaml" gen/dut.yaml gen/layouts.pcapng &&
+	$py scapy_frames.py gen/layouts.suite.yaml gen/dut.yaml gen/layouts.pcapng &&
+	$py scapy_frames.py "$root/suites/interop/layouts.yaml" gen/dut.yaml "$tmp/now.pcapng" &&
 	$py scapy_frames.py gen/variants.yaml gen/dut.yaml gen/variants.pcapng &&
 	$py scapy_frames.py gen/variants6.yaml gen/dut6.yaml gen/variants6.pcapng) ||
 	bad "scapy builds different frames"
