@@ -500,6 +500,9 @@ static int write_manifest(const struct gen *g)
 	fprintf(f, "{\n  \"schema\": \"nvgrect-manifest/1\",\n  \"run_id\": \"0x%08x\",\n"
 		"  \"seed\": %llu,\n  \"dut\": ", g->plan.run_id, (unsigned long long)g->plan.seed);
 	json_str(f, g->dut.name);
+	if (g->o.count)     /* a stream: frame i is planned frame i mod n, re-tagged */
+		fprintf(f, ",\n  \"stream\": {\"count\": %llu, \"template\": \"frame mod %u\"}",
+			(unsigned long long)g->o.count, g->plan.n);
 	fprintf(f, ",\n  \"tag\": {\"ip_id\": \"frame + 1 (mod 65536)\", "
 		"\"flow_label\": \"0x80000 | frame\", \"icmp_id\": %u, "
 		"\"icmp_seq\": \"frame mod 65536\", \"nonce\": \"NVGT run_id frame case probe\"},\n"
