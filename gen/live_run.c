@@ -19,6 +19,7 @@
 #define US_PER_MS 1000ull
 #define NS_PER_US 1000ull
 #define RATE_DEBT_US 5000          /* after a stall, catch up at most 5 ms: half of 1% of 1 s */
+#define PROGRESS_US 250000ull       /* terminal progress redraw period */
 #define SLICE_MS 100                /* longest poll: bounds the reaction to a signal */
 #define ARP_TRIES 3
 #define ARP_WAIT_MS 400
@@ -308,6 +309,8 @@ struct sender {
 	uint64_t gap_us;                /* 1 / rate */
 	int ncases, case_no;
 	uint32_t cur_case;
+	uint32_t case_first, case_frames;   /* plan range of the current case */
+	uint64_t drawn_us;                  /* when the progress line was drawn */
 };
 
 static uint32_t case_key(const struct nv_planned *pl)
@@ -325,17 +328,34 @@ static int count_cases(const struct nv_plan *plan)
 	return n;
 }
 
-static void progress(struct sender *sd, const struct nv_planned *pl)
+static void draw(struct sender *sd, const struct nv_planned *pl, uint32_t i)
+{
+	fprintf(stderr, "\r\033[K[%*d/%d] %s %.50s", sd->ncases >= 10 ? 2 : 1, sd->case_no,
+		sd->ncases, pl->kase->id, pl->kase->title);
+	if (sd->case_frames > 1)
+		fprintf(stderr, " (%u/%u)", i - sd->case_first + 1, sd->case_frames);
+	sd->drawn_us = nv_live_now_us();
+}
+
+/* Per case on a terminal (redrawn at most every PROGRESS_US), or with -v. */
+static void progress(struct sender *sd, const struct nv_planned *pl, uint32_t i)
 {
 	struct nv_live_run *r = sd->rx.r;
+	const struct nv_plan *plan = r->plan;
 
-	if (sd->case_no && case_key(pl) == sd->cur_case)
+	if (sd->case_no && case_key(pl) == sd->cur_case) {
+		if (r->progress && nv_live_now_us() - sd->drawn_us >= PROGRESS_US)
+			draw(sd, pl, i);
 		return;
+	}
 	sd->cur_case = case_key(pl);
 	sd->case_no++;
+	sd->case_first = i;
+	for (sd->case_frames = 0; i + sd->case_frames < plan->n &&
+	     case_key(&plan->p[i + sd->case_frames]) == sd->cur_case; sd->case_frames++)
+		;
 	if (r->progress)
-		fprintf(stderr, "\r\033[K[%*d/%d] %s %.60s", sd->ncases >= 10 ? 2 : 1,
-			sd->case_no, sd->ncases, pl->kase->id, pl->kase->title);
+		draw(sd, pl, i);
 	else if (r->verbose)
 		fprintf(logf_(r), "nvgrect run: [%d/%d] %s\n", sd->case_no, sd->ncases,
 			pl->kase->id);
@@ -393,7 +413,7 @@ static int send_all(struct sender *sd, struct nv_err *err)
 
 		sd->last_due = due;
 
-		progress(sd, pl);
+		progress(sd, pl, i);
 		/* Drain what came in even when already late: a burst must not starve it. */
 		if (wait_until(&sd->rx, due, NULL, err) < 0)
 			return -1;
