@@ -595,7 +595,7 @@ static void find_unknown(struct fctx *c)
 		char s[64], vs[32], v2s[32], what[160] = "";
 		const struct dx_key *k = NULL;
 
-		if (layout_of(c, h) >= 0)
+		if (layout_of(c, h) >= 0 || is_mixed(c, h))
 			continue;
 		for (int i = 0; i < c->x->ndirs && !k; i++)
 			if (c->x->dirs[i].src == h)

@@ -188,21 +188,68 @@ static void build_pairs(struct nv_diagnose *x, struct nv_diagnosis *out)
 	}
 }
 
+/* The VSID a tester's VM pair is probed with in both layouts, if it is one. */
+static bool tested_vsid(const struct nv_diagnose *x, const struct dx_side *sd, uint32_t *v)
+{
+	if (!sd->key_hi_varies)
+		return false;
+	for (int l = 0; l < DX_LAYOUTS; l++) {
+		uint32_t a = dx_vsid(x, l, sd->key), b = dx_vsid(x, !l, sd->key2);
+
+		if (a == b && !dx_reserved(a)) {
+			*v = a;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A host answering a tester: the tester sends VSID v in both layouts, so
+ * the answer's key tells the answering host's layout when only one of its
+ * readings is v.
+ */
+static void answer_to_tester(struct nv_diagnose *x, const struct dx_conv *c, int ts)
+{
+	const struct dx_side *o = &c->side[!ts];
+	char pa[64], vs[32];
+	uint32_t v;
+	bool m[DX_LAYOUTS];
+	int l;
+
+	if (!o->frames || !tested_vsid(x, &c->side[ts], &v))
+		return;
+	for (l = 0; l < DX_LAYOUTS; l++)
+		m[l] = dx_vsid(x, l, o->key) == v;
+	if (m[DX_RFC] == m[DX_DRAFT])
+		return;
+	l = m[DX_RFC] ? DX_RFC : DX_DRAFT;
+	nv_addr_str(&x->hosts[c->h[ts]].pa, pa, sizeof(pa));
+	dx_vsid_str(v, vs, sizeof(vs));
+	ev_add(&x->hosts[c->h[!ts]], DX_EV_SYMMETRY, l, ev_rule[DX_EV_SYMMETRY].w,
+	       "it answers %s, which sends VSID %s in both layouts, with key 0x%08x: VSID %s "
+	       "only under %s", pa, vs, o->key, vs, dx_layout_words(l));
+}
+
 static void symmetry_collect(struct nv_diagnose *x, struct nv_diagnosis *out,
-			     struct dx_sym *sym)
+			     struct dx_sym *sym, const bool *mixed)
 {
 	for (int i = 0; i < x->nconvs; i++) {
 		const struct dx_conv *c = &x->convs[i];
 		struct dx_sym *s;
 
-		if (!c->side[0].frames || !c->side[1].frames)
+		if (mixed[c->h[0]] != mixed[c->h[1]]) {
+			answer_to_tester(x, c, mixed[c->h[0]] ? 0 : 1);
+			continue;
+		}
+		if (!c->side[0].frames || !c->side[1].frames || mixed[c->h[0]])
 			continue;
 		s = &sym[pair_index(out, c->h[0], c->h[1])];
 		for (int l0 = 0; l0 < DX_LAYOUTS; l0++)
 			for (int l1 = 0; l1 < DX_LAYOUTS; l1++)
 				if (dx_vsid(x, l0, c->side[0].key) == dx_vsid(x, l1, c->side[1].key)) {
 					s->match[l0][l1]++;
-					if (!s->has_conv && l0 != l1) {
+					if (!s->has_conv && (l0 != l1 || c->side[0].key != c->side[1].key)) {
 						s->conv = i;
 						s->has_conv = true;
 					}
@@ -214,15 +261,23 @@ static void symmetry_collect(struct nv_diagnose *x, struct nv_diagnosis *out,
 	}
 }
 
-static bool sym_mixed(const struct dx_sym *s, int *l0)
+/*
+ * The one pairing of layouts under which both directions agree, if only
+ * one does. Identical keys agree under both same-layout pairings: that says
+ * "same layout" (peer_evidence), not which.
+ */
+static bool sym_unique(const struct dx_sym *s, int *l0, int *l1)
 {
-	bool same = s->match[0][0] || s->match[1][1];
-	int m01 = s->match[DX_RFC][DX_DRAFT], m10 = s->match[DX_DRAFT][DX_RFC];
+	int n = 0;
 
-	if (same || m01 == m10)
-		return false;
-	*l0 = m01 > m10 ? DX_RFC : DX_DRAFT;
-	return true;
+	for (int a = 0; a < DX_LAYOUTS; a++)
+		for (int b = 0; b < DX_LAYOUTS; b++)
+			if (s->match[a][b]) {
+				n++;
+				*l0 = a;
+				*l1 = b;
+			}
+	return n == 1;
 }
 
 static void symmetry_evidence(struct nv_diagnose *x, struct nv_diagnosis *out,
@@ -232,25 +287,22 @@ static void symmetry_evidence(struct nv_diagnose *x, struct nv_diagnosis *out,
 		const struct dx_sym *s = &sym[i];
 		const struct dx_conv *c;
 		char pa[2][64], v[32];
-		int l0;
+		int l[2];
 
-		if (!s->has_conv || !sym_mixed(s, &l0))
+		if (!s->has_conv || !sym_unique(s, &l[0], &l[1]))
 			continue;
 		c = &x->convs[s->conv];
 		nv_addr_str(&x->hosts[c->h[0]].pa, pa[0], sizeof(pa[0]));
 		nv_addr_str(&x->hosts[c->h[1]].pa, pa[1], sizeof(pa[1]));
-		dx_vsid_str(dx_vsid(x, l0, c->side[0].key), v, sizeof(v));
-		for (int h = 0; h < 2; h++) {
-			int l = h == 0 ? l0 : !l0;
-
+		dx_vsid_str(dx_vsid(x, l[0], c->side[0].key), v, sizeof(v));
+		for (int h = 0; h < 2; h++)
 			/* a second agreeing VM pair adds half as much again */
-			ev_add(&x->hosts[c->h[h]], DX_EV_SYMMETRY, l,
-			       ev_rule[DX_EV_SYMMETRY].w * (s->match[l0][!l0] > 1 ? 1.5 : 1),
+			ev_add(&x->hosts[c->h[h]], DX_EV_SYMMETRY, l[h],
+			       ev_rule[DX_EV_SYMMETRY].w * (s->match[l[0]][l[1]] > 1 ? 1.5 : 1),
 			       "one VM pair uses key 0x%08x from %s and 0x%08x from %s: both read "
 			       "as VSID %s only if %s uses %s and %s uses %s",
 			       c->side[0].key, pa[0], c->side[1].key, pa[1], v, pa[0],
-			       dx_layout_words(l0), pa[1], dx_layout_words(!l0));
-		}
+			       dx_layout_words(l[0]), pa[1], dx_layout_words(l[1]));
 	}
 }
 
@@ -382,7 +434,7 @@ static void peer_evidence(struct nv_diagnose *x, struct nv_diagnosis *out,
 		int a = out->pairs[i].a, b = out->pairs[i].b, known, other;
 		char pa[64];
 
-		if (!s->has_conv || !(s->match[0][0] || s->match[1][1]) ||
+		if (!s->has_conv || !s->match[0][0] || !s->match[1][1] ||
 		    s->match[0][1] || s->match[1][0])
 			continue;
 		if ((lay[a] < 0) == (lay[b] < 0))
@@ -508,7 +560,12 @@ static void fill_hosts(struct nv_diagnose *x, struct nv_diagnosis *out)
 		o->icmp_errors_sent = h->icmp_sent;
 		host_reasons(h, o);
 		host_vsids(x, i, o);
-		o->mixed = host_mixed(x, i, o->mixed_keys);
+		o->mixed = host_mixed(x, i, o->mixed_keys);     /* as dx_infer found */
+		if (o->mixed) {         /* a tester has no layout of its own */
+			o->layout = -1;
+			o->confidence = 0;
+			o->flowid_entropy = -1;
+		}
 	}
 	for (int i = 0; i < out->npairs; i++) {
 		struct nv_dx_pair *p = &out->pairs[i];
@@ -521,6 +578,10 @@ static void fill_hosts(struct nv_diagnose *x, struct nv_diagnosis *out)
 void dx_infer(struct nv_diagnose *x, struct nv_diagnosis *out)
 {
 	struct dx_sym *sym = calloc((size_t)x->ndirs + 1, sizeof(*sym));
+	bool mixed[NV_DX_HOST_MAX];
+
+	for (int i = 0; i < x->nhosts; i++)
+		mixed[i] = host_mixed(x, i, out->hosts[i].mixed_keys);
 
 	for (int i = 0; i < x->nhosts; i++)
 		memset(x->hosts[i].ev, 0, sizeof(x->hosts[i].ev));
@@ -534,7 +595,7 @@ void dx_infer(struct nv_diagnose *x, struct nv_diagnosis *out)
 			if (x->dirs[i].rej[j].has_echo)
 				echo_evidence(x, &x->dirs[i].rej[j]);
 	if (sym) {
-		symmetry_collect(x, out, sym);
+		symmetry_collect(x, out, sym, mixed);
 		symmetry_evidence(x, out, sym);
 	}
 	reject_evidence(x);

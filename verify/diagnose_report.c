@@ -36,6 +36,11 @@ static int ferr(FILE *f, struct nv_err *err)
 	return 0;
 }
 
+static const char *layout_word(const struct nv_dx_host *h)
+{
+	return h->mixed ? "mixed" : nv_diagnose_layout_str(h->layout);
+}
+
 static void flowid_str(int e, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", e == 1 ? "yes" : e == 0 ? "no" : "n/a");
@@ -68,7 +73,7 @@ int nv_diagnose_write_text(FILE *f, const struct nv_diagnosis *d, bool color,
 		const struct nv_dx_host *h = &d->hosts[i];
 
 		fprintf(f, "  %-20s %-8s %-6s %.2f  sent %llu, received %llu, ICMP errors sent %llu\n",
-			nv_addr_str(&h->pa, pa, sizeof(pa)), nv_diagnose_layout_str(h->layout),
+			nv_addr_str(&h->pa, pa, sizeof(pa)), layout_word(h),
 			nv_diagnose_confidence_str(h->confidence), h->confidence,
 			(unsigned long long)h->nvgre_sent, (unsigned long long)h->nvgre_received,
 			(unsigned long long)h->icmp_errors_sent);
@@ -96,7 +101,7 @@ static void md_host(FILE *f, const struct nv_dx_host *h)
 
 	flowid_str(h->flowid_entropy, fl, sizeof(fl));
 	fprintf(f, "| %s | %s | %s (%.2f) | %llu | %llu | %llu | %s |\n",
-		nv_addr_str(&h->pa, pa, sizeof(pa)), nv_diagnose_layout_str(h->layout),
+		nv_addr_str(&h->pa, pa, sizeof(pa)), layout_word(h),
 		nv_diagnose_confidence_str(h->confidence), h->confidence,
 		(unsigned long long)h->nvgre_sent, (unsigned long long)h->nvgre_received,
 		(unsigned long long)h->icmp_errors_sent, fl);
@@ -125,7 +130,7 @@ int nv_diagnose_write_md(FILE *f, const struct nv_diagnosis *d, struct nv_err *e
 	}
 	for (int i = 0; i < d->nhosts; i++) {
 		fprintf(f, "\n%s (%s):\n\n", nv_addr_str(&d->hosts[i].pa, pa, sizeof(pa)),
-			nv_diagnose_layout_str(d->hosts[i].layout));
+			layout_word(&d->hosts[i]));
 		for (int r = 0; r < d->hosts[i].nreasons; r++) {
 			fputs("- ", f);
 			nv_esc_md(f, d->hosts[i].reasons[r]);
@@ -172,7 +177,7 @@ int nv_diagnose_write_html(FILE *f, const struct nv_diagnosis *d, struct nv_err 
 		flowid_str(h->flowid_entropy, fl, sizeof(fl));
 		fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s (%.2f)</td><td>%llu</td><td>%llu</td>"
 			"<td>%llu</td><td>%s</td><td><ul>", nv_addr_str(&h->pa, pa, sizeof(pa)),
-			nv_diagnose_layout_str(h->layout),
+			layout_word(h),
 			nv_diagnose_confidence_str(h->confidence), h->confidence,
 			(unsigned long long)h->nvgre_sent, (unsigned long long)h->nvgre_received,
 			(unsigned long long)h->icmp_errors_sent, fl);
