@@ -2,7 +2,7 @@
 # check-diagnose-ref.sh - `nvgrect diagnose` on captures our own tools made:
 # `nvgrect run` of the interop suite against `nvgrect ref` with the
 # ws2012-rtm (draft-00) and ws2012r2 (RFC 7637) profiles, in throwaway
-# namespaces (tests/e2e/demo-host.sh). Each run's capture.pcapng alone, and
+# namespaces (tests/e2e/run-ref-host.sh). Each run's capture.pcapng alone, and
 # merged with its probes.pcapng, must name the DUT's layout and the fix.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +33,7 @@ sys.exit(0 if ($cond) else 1)" "$jf"; then
 for host in hv-rtm:ws2012-rtm:draft00 hv-r2:ws2012r2:rfc7637; do
 	name=${host%%:*} rest=${host#*:}
 	prof=${rest%%:*} lay=${rest#*:}
-	if ! sh "$top/tests/e2e/demo-host.sh" "$prof" "$top/examples/$name.yaml" "$tmp/$name" >"$tmp/$name.demo" 2>&1; then
+	if ! sh "$top/tests/e2e/run-ref-host.sh" "$prof" "$top/examples/$name.yaml" "$tmp/$name" >"$tmp/$name.demo" 2>&1; then
 		echo "check-diagnose-ref: the $prof run failed:"; tail -5 "$tmp/$name.demo"; exit 1
 	fi
 	rc=0
