@@ -27,6 +27,11 @@
 #define ARP_OP_REQUEST 1
 #define ICMP_ECHO_REQ 8
 #define ICMP6_ECHO_REQ 128
+#define ICMP6_ND_NS 135
+/* solicited-node multicast ff02::1:ffXX:XXXX (RFC 4291 §2.7.1) and its MAC */
+#define SNMA_PREFIX_LEN 13
+#define SNMA_LOW 3
+#define V6_MCAST_MAC0 0x33
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -229,6 +234,41 @@ static void inner_arp(const struct nv_tenant *t, const uint8_t vm[6],
 	d->reason = "inner.arp-request";
 }
 
+static bool is_ns(const struct nv_pkt *p)
+{
+	return p->iethertype == ETH_P_IPV6 && p->l4.present &&
+	       p->l4.proto == IPPROTO_ICMPV6 && p->l4.type == ICMP6_ND_NS &&
+	       !p->iip.is_fragment;
+}
+
+/* Is a the solicited-node multicast address of the VM's IPv6 CA? */
+static bool solicited_node_of(const struct nv_addr *a, const struct nv_tenant *t)
+{
+	static const uint8_t prefix[SNMA_PREFIX_LEN] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+
+	return a->family == AF_INET6 && t->vm_ca.family == AF_INET6 &&
+	       !memcmp(a->a, prefix, SNMA_PREFIX_LEN) &&
+	       !memcmp(a->a + SNMA_PREFIX_LEN, t->vm_ca.a + SNMA_PREFIX_LEN, SNMA_LOW);
+}
+
+/*
+ * The IPv6 counterpart of inner ARP: a Neighbor Solicitation addressed to
+ * the VM (its MAC, or the solicited-node group of its CA) is answered like
+ * an ARP request, outside the IP policy. The target itself is checked by
+ * the builder from the frame (the dissection does not carry it).
+ */
+static void inner_nd(const struct nv_tenant *t, const uint8_t vm[6],
+		     const struct nv_pkt *p, struct nv_ref_decision *d)
+{
+	set(d, NV_REF_DELIVER, "inner.nd-not-vm");
+	if (memcmp(p->ieth_dst, vm, 6) && p->ieth_dst[0] != V6_MCAST_MAC0)
+		return;
+	if (!nv_addr_eq(&p->iip.dst, &t->vm_ca) && !solicited_node_of(&p->iip.dst, t))
+		return;
+	d->answer = NV_REF_ANS_ND;
+	d->reason = "inner.nd-solicit";
+}
+
 /* The tenant VM's view of a delivered IP frame (after any policy check). */
 static void inner_ip(const struct nv_ref_ctx *c, const struct nv_tenant *t,
 		     const uint8_t vm[6], const struct nv_pkt *p,
@@ -278,6 +318,10 @@ static void decide_inner(const struct nv_ref_ctx *c, const struct nv_tenant *t,
 	nv_ref_vm_mac(t, vm);
 	if (p->iethertype == ETH_P_ARPT) {
 		inner_arp(t, vm, p, d);
+		return;
+	}
+	if (p->iip.present && is_ns(p)) {
+		inner_nd(t, vm, p, d);
 		return;
 	}
 	if ((p->iethertype == ETH_P_IPV4 || p->iethertype == ETH_P_IPV6) &&

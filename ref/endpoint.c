@@ -42,6 +42,7 @@ static const char *answer_name(enum nv_ref_answer a)
 	case NV_REF_ANS_ARP: return "arp-reply";
 	case NV_REF_ANS_ECHO: return "echo-reply";
 	case NV_REF_ANS_ECHO6: return "echo6-reply";
+	case NV_REF_ANS_ND: return "nd-advert";
 	}
 	return "?";
 }

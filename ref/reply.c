@@ -25,6 +25,8 @@
 #define ND_NA_BODY (W_ND_NA_LEN - W_ICMP_HDR_LEN)
 
 static const uint8_t no_rest[4];
+static const uint8_t all_nodes[W_IP6_ALEN] = { 0xff, 0x02, [15] = 1 };
+static const uint8_t unspecified[W_IP6_ALEN];
 
 /* The underlay: ARP for dut.pa is ours to answer (the kernel has no address). */
 uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
@@ -52,6 +54,22 @@ uint32_t nv_ref_underlay_arp(const struct nv_ref_ctx *c, const uint8_t *frame,
 	n += w_arp(tx->buf + n, W_ARP_OP_REPLY, c->mac, tpa, sha, spa);
 	memset(tx->buf + n, 0, W_ETH_MIN - n);
 	return W_ETH_MIN;
+}
+
+/* IPv6 header + Neighbor Advertisement for target at mac (RFC 4861 §7.2.4). */
+static uint32_t nd_advert(uint8_t *b, const struct w_ip *ip, const uint8_t target[16],
+			  const uint8_t mac[6], bool solicited)
+{
+	uint8_t flags[4], body[ND_NA_BODY];
+	uint32_t n = w_ip(b, ip, W_ND_NA_LEN);
+
+	w_put32(flags, solicited ? ND_NA_SOLICITED | ND_NA_OVERRIDE : ND_NA_OVERRIDE);
+	/* body after the 8-byte header: target, then the TLLA option */
+	memcpy(body, target, W_IP6_ALEN);
+	body[W_ND_OFF_OPT - W_ICMP_HDR_LEN] = W_ND_OPT_TLLA;
+	body[W_ND_OFF_OPT - W_ICMP_HDR_LEN + 1] = W_ND_OPT_LEN_UNITS;
+	memcpy(body + W_ND_OFF_OPT - W_ICMP_HDR_LEN + 2, mac, W_MAC_LEN);
+	return n + w_icmp(b + n, ND_NA, 0, flags, body, sizeof(body), ip);
 }
 
 /* Is this a Neighbor Solicitation for dut.pa? Copies the asker's MAC and IP. */
@@ -85,10 +103,8 @@ static bool nd_solicit_for(const struct nv_ref_ctx *c, const uint8_t *frame,
 uint32_t nv_ref_underlay_nd(const struct nv_ref_ctx *c, const uint8_t *frame,
 			    uint32_t caplen, struct nv_ref_tx *tx)
 {
-	static const uint8_t all_nodes[W_IP6_ALEN] = { 0xff, 0x02, [15] = 1 };
 	static const uint8_t all_nodes_mac[W_MAC_LEN] = { 0x33, 0x33, 0, 0, 0, 1 };
-	static const uint8_t unspecified[W_IP6_ALEN];
-	uint8_t smac[W_MAC_LEN], sip[W_IP6_ALEN], flags[4], body[ND_NA_BODY];
+	uint8_t smac[W_MAC_LEN], sip[W_IP6_ALEN];
 	struct nv_addr dst = { .family = AF_INET6 };
 	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &dst, .proto = IPPROTO_ICMPV6,
 			   .ttl = ND_HOPLIMIT };
@@ -100,15 +116,8 @@ uint32_t nv_ref_underlay_nd(const struct nv_ref_ctx *c, const uint8_t *frame,
 		return 0;
 	dad = memcmp(sip, unspecified, W_IP6_ALEN) == 0;
 	memcpy(dst.a, dad ? all_nodes : sip, W_IP6_ALEN);
-	w_put32(flags, dad ? ND_NA_OVERRIDE : ND_NA_SOLICITED | ND_NA_OVERRIDE);
-	/* body after the 8-byte header: target, then the TLLA option */
-	memcpy(body, c->dut->dut.pa.a, W_IP6_ALEN);
-	body[W_ND_OFF_OPT - W_ICMP_HDR_LEN] = W_ND_OPT_TLLA;
-	body[W_ND_OFF_OPT - W_ICMP_HDR_LEN + 1] = W_ND_OPT_LEN_UNITS;
-	memcpy(body + W_ND_OFF_OPT - W_ICMP_HDR_LEN + 2, c->mac, W_MAC_LEN);
 	n = w_eth(b, dad ? all_nodes_mac : smac, c->mac, W_ETH_P_IPV6);
-	n += w_ip(b + n, &ip, W_ND_NA_LEN);
-	return n + w_icmp(b + n, ND_NA, 0, flags, body, sizeof(body), &ip);
+	return n + nd_advert(b + n, &ip, c->dut->dut.pa.a, c->mac, !dad);
 }
 
 /* Offset of the inner L3 header (after inner Ethernet and its tags). */
@@ -200,6 +209,30 @@ static uint32_t inner_echo_reply(uint8_t *b, uint32_t room, const uint8_t *frame
 			   v6 ? &ip : NULL);
 }
 
+/* The VM's Advertisement, if the solicitation's target is its CA. */
+static uint32_t inner_nd_reply(uint8_t *b, uint32_t room, const uint8_t *frame,
+			       const struct nv_pkt *p, const struct nv_tenant *t,
+			       const uint8_t vm[6])
+{
+	struct nv_addr dst = p->iip.src;
+	struct w_ip ip = { .src = &t->vm_ca, .dst = &dst, .proto = IPPROTO_ICMPV6,
+			   .ttl = ND_HOPLIMIT };
+	uint8_t target[W_IP6_ALEN];
+	struct nv_cur cur;
+	bool dad;
+
+	nv_cur_init(&cur, frame, p->caplen);
+	if (room < W_IP6_LEN + W_ND_NA_LEN || t->vm_ca.family != AF_INET6 ||
+	    !nv_cur_skip(&cur, inner_l3_off(p) + W_IP6_LEN + W_ND_OFF_TARGET) ||
+	    !nv_get_bytes(&cur, target, W_IP6_ALEN) ||
+	    memcmp(target, t->vm_ca.a, W_IP6_ALEN))
+		return 0;
+	dad = memcmp(dst.a, unspecified, W_IP6_ALEN) == 0;
+	if (dad)
+		memcpy(dst.a, all_nodes, W_IP6_ALEN);
+	return nd_advert(b, &ip, t->vm_ca.a, vm, !dad);
+}
+
 /* Outer Ethernet + IP + GRE in front of an inner frame of inner_len bytes. */
 static uint32_t encap(const struct nv_ref_ctx *c, const struct nv_pkt *p,
 		      uint32_t key, uint32_t inner_len, struct nv_ref_tx *tx)
@@ -225,7 +258,7 @@ uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 {
 	uint32_t hdr = outer_len(c), room, n, m = 0;
 	uint8_t *b = tx->buf + hdr, vm[W_MAC_LEN];
-	bool v6 = d->answer == NV_REF_ANS_ECHO6;
+	bool v6 = d->answer == NV_REF_ANS_ECHO6 || d->answer == NV_REF_ANS_ND;
 	uint16_t type = d->answer == NV_REF_ANS_ARP ? W_ETH_P_ARP :
 			w_ethertype(v6 ? AF_INET6 : AF_INET);
 
@@ -236,6 +269,8 @@ uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 	room = NV_REF_FRAME_MAX - hdr - n;
 	if (d->answer == NV_REF_ANS_ARP)
 		m = inner_arp_reply(b + n, room, p, d->tenant, vm);
+	else if (d->answer == NV_REF_ANS_ND)
+		m = inner_nd_reply(b + n, room, frame, p, d->tenant, vm);
 	else
 		m = inner_echo_reply(b + n, room, frame, p, d->tenant, v6, tx);
 	if (!m)

@@ -87,6 +87,7 @@ enum nv_ref_answer {
 	NV_REF_ANS_ARP,         /* inner ARP reply for vm_ca */
 	NV_REF_ANS_ECHO,        /* inner ICMP echo reply */
 	NV_REF_ANS_ECHO6,       /* inner ICMPv6 echo reply */
+	NV_REF_ANS_ND,          /* inner Neighbor Advertisement for vm_ca */
 };
 
 struct nv_ref_decision {

@@ -699,6 +699,78 @@ START_TEST(test_ref_underlay_nd)
 }
 END_TEST
 
+/* An inner Neighbor Solicitation for red's IPv6 VM (vm_mac auto). */
+START_TEST(test_ref_inner_nd_reply)
+{
+	static uint8_t f[256], out[NV_REF_FRAME_MAX];
+	const uint8_t red_vm[6] = { 0x02, 0x4e, 0x56, 0x00, 0x13, 0x8a };
+	const uint8_t snma_mac[6] = { 0x33, 0x33, 0xff, 0, 0, 0x03 };
+	struct nv_ref_ctx c = ctx("ws2012r2");
+	struct nv_ref_tx tx = { .buf = out };
+	struct nv_ref_decision d;
+	struct nv_pkt p, r;
+	uint32_t n = mk_probe(f, K_RFC(VSID_RED, 0), 0), m;
+	uint8_t *ie = f + 42, *ip6 = ie + 14, *ns = ip6 + 40;
+	const uint8_t *na;
+
+	memcpy(ie, snma_mac, 6);
+	ie[12] = 0x86; ie[13] = 0xdd;
+	memset(ip6, 0, 40 + 32);
+	ip6[0] = 0x60; ip6[5] = 32; ip6[6] = 58; ip6[7] = 255;
+	memcpy(ip6 + 8, dut.tenants[1].tester_ca.a, 16);
+	ip6[24] = 0xff; ip6[25] = 0x02; ip6[35] = 1; ip6[36] = 0xff; ip6[39] = 3;
+	ns[0] = 135;
+	memcpy(ns + 8, dut.tenants[1].vm_ca.a, 16);
+	ns[24] = 1; ns[25] = 1;
+	memcpy(ns + 26, tca_mac, 6);
+	{
+		uint16_t s = nv_ref_csum(ns, 32, pseudo6(ip6 + 8, ip6 + 24, 32));
+		ns[2] = (uint8_t)(s >> 8); ns[3] = (uint8_t)s;
+	}
+	n = 42 + 14 + 40 + 32;
+	f[16] = 0; f[17] = (uint8_t)(n - 14);
+	f[24] = f[25] = 0;
+	{
+		uint16_t s = nv_ref_csum(f + 14, 20, 0);
+		f[24] = (uint8_t)(s >> 8); f[25] = (uint8_t)s;
+	}
+	nv_dissect_frame(f, n, n, &p);
+	ck_assert_int_eq(p.status, NV_DIS_OK);
+	nv_ref_decide(&c, &p, &d);
+	ck_assert_int_eq(d.verdict, NV_REF_DELIVER);
+	ck_assert_int_eq(d.answer, NV_REF_ANS_ND);
+	m = nv_ref_build_answer(&c, f, &p, &d, &tx);
+	ck_assert_uint_eq(m, 42 + 14 + 40 + 32);
+	nv_dissect_frame(out, m, m, &r);
+	ck_assert_int_eq(r.status, NV_DIS_OK);
+	ck_assert_uint_eq(r.gre.key, K_RFC(VSID_RED, 0));
+	ck_assert_mem_eq(r.ieth_src, red_vm, 6);
+	ck_assert_mem_eq(r.ieth_dst, tca_mac, 6);
+	ck_assert(nv_addr_eq(&r.iip.src, &dut.tenants[1].vm_ca));
+	ck_assert(nv_addr_eq(&r.iip.dst, &dut.tenants[1].tester_ca));
+	na = out + 42 + 14 + 40;
+	ck_assert_uint_eq(out[42 + 14 + 7], 255);
+	ck_assert_uint_eq(na[0], 136);
+	ck_assert_uint_eq(na[4], 0x60);
+	ck_assert_mem_eq(na + 8, dut.tenants[1].vm_ca.a, 16);
+	ck_assert_mem_eq(na + 26, red_vm, 6);
+	ck_assert_uint_eq(nv_ref_csum(na, 32, pseudo6(out + 42 + 14 + 8, out + 42 + 14 + 24, 32)), 0);
+	/* another target in the same solicited-node group: delivered as an
+	 * ND answer by the decision, refused by the builder's target check */
+	ns[23] ^= 0x10;
+	ns[2] = ns[3] = 0;
+	{
+		uint16_t s = nv_ref_csum(ns, 32, pseudo6(ip6 + 8, ip6 + 24, 32));
+		ns[2] = (uint8_t)(s >> 8); ns[3] = (uint8_t)s;
+	}
+	nv_dissect_frame(f, n, n, &p);
+	ck_assert_int_eq(p.status, NV_DIS_OK);
+	nv_ref_decide(&c, &p, &d);
+	ck_assert_int_eq(d.answer, NV_REF_ANS_ND);
+	ck_assert_uint_eq(nv_ref_build_answer(&c, f, &p, &d, &tx), 0);
+}
+END_TEST
+
 START_TEST(test_ref_truncated_echo_no_reply)
 {
 	static uint8_t f[1600], out[NV_REF_FRAME_MAX];
@@ -781,6 +853,7 @@ static Suite *ref_suite(void)
 	tcase_add_test(tc, test_ref_inner_arp_reply);
 	tcase_add_test(tc, test_ref_underlay_arp);
 	tcase_add_test(tc, test_ref_underlay_nd);
+	tcase_add_test(tc, test_ref_inner_nd_reply);
 	tcase_add_test(tc, test_ref_truncated_echo_no_reply);
 	tcase_add_loop_test(tc, test_ref_every_truncation, 0, 5);
 	suite_add_tcase(s, tc);
