@@ -33,6 +33,10 @@
 #define SNMA_LOW 3
 #define V6_MCAST_MAC0 0x33
 
+#define VM_MAC_LOCAL 0x02    /* locally administered, unicast */
+#define VM_MAC_N 0x4e
+#define VM_MAC_V 0x56
+
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 const char *nv_ref_verdict_name(enum nv_ref_verdict v)
@@ -40,7 +44,6 @@ const char *nv_ref_verdict_name(enum nv_ref_verdict v)
 	switch (v) {
 	case NV_REF_IGNORE: return "ignore";
 	case NV_REF_DROP: return "drop";
-	case NV_REF_ARP: return "arp";
 	case NV_REF_DELIVER: return "deliver";
 	case NV_REF_REJECT: return "reject";
 	}
@@ -54,9 +57,9 @@ void nv_ref_vm_mac(const struct nv_tenant *t, uint8_t mac[6])
 		return;
 	}
 	/* locally administered, "NV", then the VSID: stable and readable */
-	mac[0] = 0x02;
-	mac[1] = 0x4e;
-	mac[2] = 0x56;
+	mac[0] = VM_MAC_LOCAL;
+	mac[1] = VM_MAC_N;
+	mac[2] = VM_MAC_V;
 	mac[3] = (uint8_t)(t->vsid >> 16);
 	mac[4] = (uint8_t)(t->vsid >> 8);
 	mac[5] = (uint8_t)t->vsid;

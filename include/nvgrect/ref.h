@@ -72,11 +72,11 @@ const struct nv_ref_profile *nv_ref_profile_find(const char *name);
 const struct nv_ref_profile *nv_ref_profile_get(int i);
 int nv_ref_profile_count(void);
 
-/* The outcome of one received frame. */
+/* The outcome of one received frame (underlay ARP/ND is answered before
+ * any decision: nv_ref_underlay_arp, nv_ref_underlay_nd). */
 enum nv_ref_verdict {
 	NV_REF_IGNORE,          /* not addressed to us: not logged by default */
 	NV_REF_DROP,            /* for us, discarded without an answer */
-	NV_REF_ARP,             /* underlay ARP request for dut.pa: answer it */
 	NV_REF_DELIVER,         /* decapsulated and handed to a tenant VM */
 	NV_REF_REJECT,          /* policy miss answered with an ICMP error */
 };
