@@ -1,10 +1,11 @@
 /*
  * live.h - a live run on one interface: address resolution on the underlay
- * (ARP for dut.mac: auto) and inside the tunnel (ARP for vm_mac: auto), the
- * interface's own MAC, and the raw GRE socket that keeps the tester's kernel
- * quiet (see nv_live_gre_hold).
+ * (ARP or IPv6 neighbour discovery for dut.mac: auto) and inside the tunnel
+ * (ARP for vm_mac: auto), answering ARP/ND for tester.pa when the interface
+ * does not hold it, the raw GRE socket that keeps the tester's kernel quiet
+ * (see nv_live_gre_hold), and the paced send loop with its capture.
  *
- * Frames are built here for what the crafter does not plan (ARP requests);
+ * Frames are built here for what the crafter does not plan (ARP and ND);
  * replies are recognised through the bounded cursor.
  */
 #ifndef NV_LIVE_H

@@ -56,6 +56,27 @@ echo "ok: unreachable DUT: exit 3, 'DUT unreachable', every case inconclusive"
 sed 's/^\(    vm_mac:\).*/\1 auto/' "$LAB_DUT_FILE" >"$LAB_RUN/auto.yaml"
 resolve ws2012r2 "$LAB_RUN/auto.yaml" r2-auto MINI-01
 resolve ws2012-rtm "$LAB_RUN/auto.yaml" rtm-auto MINI-02
+# The DUT's encapsulated replies reached a tester kernel that has no GRE:
+# the raw GRE socket nvgrect holds kept it from answering ICMP 3/2.
+unreach() {
+	lab_t nstat -asz IcmpOutDestUnreachs | awk '$1 == "IcmpOutDestUnreachs" { print $2 }'
+}
+[ "$(unreach)" = 0 ] || fail "the tester's kernel sent $(unreach) ICMP unreachables during the runs"
+echo "ok: no ICMP 3/2 from the tester's kernel while nvgrect held the GRE socket"
+if "$PYTHON" -c 'import scapy' 2>/dev/null; then
+	# Control: the same kind of frame with no run holding the socket.
+	lab_ref_start ws2012r2 "$LAB_RUN/auto.yaml" >/dev/null || fail "control: ref did not start"
+	lab_d "$PYTHON" -c "
+from scapy.all import Ether, IP, GRE, ICMP, sendp
+sendp(Ether(dst='$(lab_mac "$LAB_NS_T" "$LAB_TESTER_IF")') / IP(src='$LAB_DUT_PA', dst='$LAB_TESTER_PA') /
+      GRE(key_present=1, key=0x00138900, proto=0x6558) / Ether() / IP() / ICMP(),
+      iface='$LAB_DUT_IF', verbose=0)" 2>/dev/null
+	sleep 0.5
+	lab_ref_stop >/dev/null
+	[ "$(unreach)" -ge 1 ] || fail "control: the tester's kernel did not answer GRE (test blind)"
+	echo "ok: control: without the socket the tester's kernel answers GRE with ICMP 3/2"
+fi
+
 # No tester.pa on the interface: the DUT's ARP for it is answered by nvgrect.
 ip -n "$LAB_NS_T" addr flush dev "$LAB_TESTER_IF"
 resolve ws2012r2 "$LAB_RUN/auto.yaml" r2-noaddr MINI-01
