@@ -82,6 +82,23 @@ if [ "$rc" -ne 1 ] || ! grep -q '"capture-damaged"' "$tmp/cut.json"; then
 	echo "FAIL: cut capture: exit $rc, expected 1 with a capture-damaged finding"; fail=1
 fi
 
+# mutated captures (editcap -E, as Wireshark's fuzz-test.sh does): findings or
+# a clear error, never a crash
+if command -v editcap >/dev/null; then
+	seed=1
+	for f in incident-at-draft00.pcap mixed-estate.pcapng flowid-intolerant.pcap; do
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			editcap -E 0.02 --seed $seed "$tmp/cap/$f" "$tmp/mut.pcap" >/dev/null 2>&1 || continue
+			seed=$((seed + 1))
+			rc=0; "$NVGRECT" diagnose "$tmp/mut.pcap" >/dev/null 2>&1 || rc=$?
+			if [ "$rc" -gt 2 ]; then
+				cp "$tmp/mut.pcap" "/tmp/nvt-diagnose-crash-$seed.pcap"
+				echo "FAIL: mutant of $f (seed $seed) exited $rc: kept /tmp/nvt-diagnose-crash-$seed.pcap"; fail=1
+			fi
+		done
+	done
+fi
+
 # memory is bounded: a 30 MB capture (210 k frames) stays under 32 MiB resident
 if [ -x /usr/bin/time ]; then
 	$PY "$here/make_big.py" "$tmp/cap/mixed-estate.pcapng" "$tmp/big.pcap" 30000000 >/dev/null
