@@ -213,8 +213,13 @@ static int open_packet(struct nv_sender *s, struct nv_err *err)
 	int one = 1, sndbuf = SNDBUF_BYTES;
 
 	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
-		return nv_errno(err, "AF_PACKET socket (needs CAP_NET_RAW)");
+	if (s->fd < 0) {
+		int e = errno;
+
+		nv_errno(err, "AF_PACKET socket (needs CAP_NET_RAW)");
+		errno = e;      /* the caller decides on a fallback from it */
+		return -1;
+	}
 	memset(&s->sll, 0, sizeof(s->sll));
 	s->sll.sll_family = AF_PACKET;
 	s->sll.sll_ifindex = s->ifindex;
@@ -243,6 +248,7 @@ int nv_sender_open(const struct nv_send_cfg *cfg, struct nv_sender **out,
 {
 	struct nv_sender *s;
 	uint32_t rate;
+	int rc;
 
 	*out = NULL;
 	if (!cfg->dut || !cfg->dut->dut.pa.family)
@@ -262,7 +268,14 @@ int nv_sender_open(const struct nv_send_cfg *cfg, struct nv_sender **out,
 		s->batch = 1;
 	if (s->batch > NV_SEND_BATCH_MAX)
 		s->batch = NV_SEND_BATCH_MAX;
-	if ((cfg->backend == NV_SEND_PCAP ? open_pcap : open_packet)(s, err) < 0) {
+	if (cfg->backend == NV_SEND_PCAP) {
+		rc = open_pcap(s, err);
+	} else if ((rc = open_packet(s, err)) < 0 && s->fd < 0 && errno != EPERM &&
+		   errno != EACCES) {
+		/* no AF_PACKET here (not Linux, or a restricted kernel): libpcap */
+		rc = open_pcap(s, err);
+	}
+	if (rc < 0) {
 		nv_sender_close(s);
 		return -1;
 	}
