@@ -384,15 +384,24 @@ static void setup_live_run(struct run *r, struct nv_live_run *lr)
 	lr->verbose = r->o.verbose;
 }
 
-/* Publish the pcaps: complete up to their last record, even when interrupted. */
+/*
+ * Publish the pcaps: complete up to their last record, even when
+ * interrupted. Both are flushed before either is renamed, so a full disk
+ * publishes neither (and no report follows).
+ */
 static int close_pcaps(struct run *r, struct nv_err *err)
 {
 	int rc = 0;
 
+	if ((r->probes_w && nv_pcapio_flush(r->probes_w, err) < 0) ||
+	    (r->capture_w && nv_pcapio_flush(r->capture_w, err) < 0))
+		return -1;      /* cleanup() aborts both */
 	if (r->probes_w && nv_pcapio_close(r->probes_w, err) < 0)
 		rc = -1;
 	r->probes_w = NULL;
-	if (r->capture_w && nv_pcapio_close(r->capture_w, rc ? NULL : err) < 0)
+	if (rc < 0 && r->capture_w)
+		nv_pcapio_abort(r->capture_w);
+	else if (r->capture_w && nv_pcapio_close(r->capture_w, err) < 0)
 		rc = -1;
 	r->capture_w = NULL;
 	return rc;
@@ -459,10 +468,13 @@ static int live_phase(struct run *r, struct nv_err *err)
 		/*
 		 * DUT unreachable (exit 3) or a send/capture failure (exit 4):
 		 * still write what was seen, every unfinished case inconclusive.
+		 * Not when writing itself failed: then nothing gets a final name.
 		 */
 		struct nv_err ferr = { 0 };
 
 		fprintf(stderr, "nvgrect run: %s\n", err->msg);
+		if (lr.output_failed)
+			return err->code ? err->code : NV_EXIT_RUNTIME;
 		if (finish(r, &lr, true, &ferr) == 0)
 			report_where(r);
 		else

@@ -120,8 +120,10 @@ static void on_rx(void *arg, uint64_t ts, const uint8_t *d, uint32_t caplen, uin
 	struct nv_live_run *r = s->r;
 
 	if (r->capture_w && !s->failed &&
-	    nv_pcapio_write(r->capture_w, ts, d, caplen, len, NULL, &s->err) < 0)
+	    nv_pcapio_write(r->capture_w, ts, d, caplen, len, NULL, &s->err) < 0) {
 		s->failed = true;
+		r->output_failed = true;
+	}
 	if (r->hooks.frame)
 		r->hooks.frame(r->hooks.arg, ts, d, caplen, len);
 	answer_arp(s, d, caplen);
@@ -377,8 +379,10 @@ static int send_probe(struct sender *sd, const struct nv_planned *pl, struct nv_
 		    nv_live_send(r->lv, f->data, f->len, err) < 0)
 			return -1;
 		if (r->probes_w && nv_pcapio_write(r->probes_w, ts, f->data, f->len, f->len,
-						   i == 0 ? pl->comment : NULL, err) < 0)
+						   i == 0 ? pl->comment : NULL, err) < 0) {
+			r->output_failed = true;
 			return -1;
+		}
 		if (r->hooks.sent)
 			r->hooks.sent(r->hooks.arg, pl, i, ts, f->data, f->len);
 	}

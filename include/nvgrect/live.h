@@ -192,6 +192,7 @@ struct nv_live_run {
 	int signo;                      /* the signal that stopped the run, 0 */
 	uint64_t t_start_us, t_end_us;  /* wall clock */
 	int vm_unresolved;              /* tenants whose vm_mac stayed a placeholder */
+	bool output_failed;             /* a pcap write failed (disk full...): publish nothing */
 };
 
 /*
