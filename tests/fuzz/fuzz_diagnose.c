@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ static void write_one(const struct nv_diagnosis *d, uint8_t which)
 
 	if (!f)
 		return;
+	__fsetlocking(f, FSETLOCKING_BYCALLER);    /* the escapers write byte by byte */
 	switch (which % 4) {
 	case 0: nv_diagnose_write_text(f, d, true, NULL); break;
 	case 1: nv_diagnose_write_md(f, d, NULL); break;
