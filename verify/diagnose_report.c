@@ -107,6 +107,37 @@ static void md_host(FILE *f, const struct nv_dx_host *h)
 		(unsigned long long)h->icmp_errors_sent, fl);
 }
 
+static const char *compat_str(int c)
+{
+	return c < 0 ? "unknown" : c ? "same layout" : "DIFFERENT layouts";
+}
+
+static void keys_str(const uint32_t *k, int n, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s0x%08x", i ? " " : "", k[i]);
+}
+
+/* One row per provider-address pair: frames and keys in each direction. */
+static void pair_row(FILE *f, const struct nv_diagnosis *d, const struct nv_dx_pair *p,
+		     bool html)
+{
+	char a[64], b[64], kab[64], kba[64];
+
+	nv_addr_str(&d->hosts[p->a].pa, a, sizeof(a));
+	nv_addr_str(&d->hosts[p->b].pa, b, sizeof(b));
+	keys_str(p->keys_ab, p->nkeys_ab, kab, sizeof(kab));
+	keys_str(p->keys_ba, p->nkeys_ba, kba, sizeof(kba));
+	fprintf(f, html ? "<tr><td>%s</td><td>%s</td><td>%llu</td><td>%llu</td><td>%s</td>"
+			  "<td>%s</td><td>%s</td></tr>\n"
+			: "| %s | %s | %llu | %llu | %s | %s | %s |\n",
+		a, b, (unsigned long long)p->a_to_b, (unsigned long long)p->b_to_a, kab, kba,
+		compat_str(p->compatible));
+}
+
 int nv_diagnose_write_md(FILE *f, const struct nv_diagnosis *d, struct nv_err *err)
 {
 	char pa[64];
@@ -139,6 +170,11 @@ int nv_diagnose_write_md(FILE *f, const struct nv_diagnosis *d, struct nv_err *e
 		if (!d->hosts[i].nreasons)
 			fputs("- no evidence either way\n", f);
 	}
+	if (d->npairs)
+		fputs("\n## Host pairs\n\n| a | b | NVGRE a to b | b to a | keys a to b | "
+		      "keys b to a | layouts |\n|---|---|---|---|---|---|---|\n", f);
+	for (int i = 0; i < d->npairs; i++)
+		pair_row(f, d, &d->pairs[i], false);
 	return ferr(f, err);
 }
 
@@ -188,7 +224,13 @@ int nv_diagnose_write_html(FILE *f, const struct nv_diagnosis *d, struct nv_err 
 		}
 		fputs("</ul></td></tr>\n", f);
 	}
-	fputs("</table>\n</body></html>\n", f);
+	fputs("</table>\n", f);
+	if (d->npairs)
+		fputs("<h2>Host pairs</h2>\n<table><tr><th>a</th><th>b</th><th>NVGRE a to b</th>"
+		      "<th>b to a</th><th>keys a to b</th><th>keys b to a</th><th>layouts</th></tr>\n", f);
+	for (int i = 0; i < d->npairs; i++)
+		pair_row(f, d, &d->pairs[i], true);
+	fputs(d->npairs ? "</table>\n</body></html>\n" : "</body></html>\n", f);
 	return ferr(f, err);
 }
 
