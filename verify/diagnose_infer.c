@@ -306,6 +306,19 @@ static void symmetry_evidence(struct nv_diagnose *x, struct nv_diagnosis *out,
 	}
 }
 
+/* Has host r answered (echo or ARP reply) a VM behind host s? */
+static bool answers(const struct nv_diagnose *x, int r, int s)
+{
+	for (int i = 0; i < x->nconvs; i++) {
+		const struct dx_conv *c = &x->convs[i];
+
+		for (int k = 0; k < 2; k++)
+			if (c->h[k] == r && c->h[!k] == s && c->side[k].replies)
+				return true;
+	}
+	return false;
+}
+
 static void reject_one(struct nv_diagnose *x, const struct dx_dir *d,
 		       const struct dx_rej *r, int ls)
 {
@@ -329,9 +342,11 @@ static void reject_one(struct nv_diagnose *x, const struct dx_dir *d,
 	} else if (dx_reserved(v2)) {
 		w = 2;
 		why = "the other reading is a reserved VSID, which must be dropped";
-	} else {
+	} else if (!answers(x, r->rejecter, d->src)) {
 		w = 1;
 		why = "hosts of one estate normally share their tenants' VSIDs";
+	} else {
+		return;     /* it talks with the sender: an unprovisioned VSID, not a layout */
 	}
 	ev_add(h, DX_EV_REJECT, !ls, w,
 	       "it rejects key 0x%08x from %s (VSID %s under %s) with %s %u/%u: "
