@@ -16,7 +16,8 @@
 
 #define VERIFY_SUITES_MAX 16
 #define VERIFY_CASES_MAX 256
-#define VERIFY_TIMEOUT_MAX_MS 3600000ull
+#define VERIFY_TIMEOUT_MAX_MS 3600000.0
+#define VERIFY_MS_PER_S 1000.0
 
 struct verify_opts {
 	int nsuites;
@@ -55,20 +56,37 @@ static void usage(FILE *f)
 		"  --seed N            the seed `gen` used (default 1)\n"
 		"  --case ID           only this case (repeatable; as given to gen)\n"
 		"  --stream            the capture holds `gen --count` repetitions\n"
-		"  --timeout MS        answer window per probe (default %u ms)\n"
+		"  --timeout S         answer window per probe, seconds (default %.1f)\n"
 		"  --force             replace reports already in OUTDIR\n"
 		"  -q, --quiet         no terminal summary\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"exit: 0 no FAIL, 1 at least one FAIL, 2 usage or invalid input,\n"
 		"3 inconclusive, 4 runtime error (I/O, unreadable capture)\n",
-		NV_VERIFY_TIMEOUT_MS);
+		NV_VERIFY_TIMEOUT_MS / VERIFY_MS_PER_S);
 }
 
 static int bad(const char *what, const char *val)
 {
 	fprintf(stderr, "nvgrect verify: invalid %s: %s\n", what, val);
 	return NV_EXIT_USAGE;
+}
+
+/* Seconds, decimals allowed (as `run --timeout`), to milliseconds >= 1. */
+static int parse_seconds(const char *arg, uint32_t *ms)
+{
+	char *end;
+	double d;
+
+	if (!arg[0] || arg[0] == '-' || arg[0] == '+' || arg[0] == ' ')
+		return -1;
+	d = strtod(arg, &end);
+	if (*end != '\0' || !(d > 0) || d * VERIFY_MS_PER_S > VERIFY_TIMEOUT_MAX_MS)
+		return -1;
+	*ms = (uint32_t)(d * VERIFY_MS_PER_S);
+	if (*ms == 0)
+		*ms = 1;
+	return 0;
 }
 
 enum { OPT_DUT = 256, OPT_CASE, OPT_SEED, OPT_FORCE, OPT_STREAM, OPT_TIMEOUT };
@@ -90,9 +108,8 @@ static int parse_one(struct verify_opts *o, int c, const char *arg)
 		o->seed = n;
 		return 0;
 	case OPT_TIMEOUT:
-		if (nv_cli_number(arg, VERIFY_TIMEOUT_MAX_MS, &n) < 0 || n == 0)
+		if (parse_seconds(arg, &o->timeout_ms) < 0)
 			return bad("--timeout", arg);
-		o->timeout_ms = (uint32_t)n;
 		return 0;
 	case OPT_CASE:
 		if (o->ncases >= VERIFY_CASES_MAX)

@@ -13,7 +13,10 @@
 #  4. a host stack answering beside the datapath (responder --both): every
 #     delivered probe also carries its ICMP 3/2, delivered still decides;
 #  5. hostile input: 40 editcap-mutated captures give an exit code and a
-#     report, never a crash; a cut capture file is invalid input (2).
+#     report, never a crash; a cut capture file is invalid input (2);
+#  6. as root with namespaces: the scapy capture replayed over a veth pair is
+#     captured whole by verify/capture.c, nothing dropped, foreign traffic
+#     filtered out.
 # Env: NVGRECT (binary), BUILD (its build dir). Exit 77 without scapy/jq/cc.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -148,6 +151,45 @@ head -c 1000 "$tmp/scapy.pcap" > "$tmp/cut.pcap"
 rc=0
 "$bin" verify "$g/golden.yaml" --dut $lab -r "$tmp/cut.pcap" -o "$tmp/o-cut" -q 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || bad "cut capture file: exit $rc, want 2 (invalid input)"
+
+# --- 6. live capture (root, namespaces, tcpreplay) ---------------------------
+# The scapy capture replayed over a veth pair into verify/capture.c with the
+# DUT file's default filter: every frame arrives, none dropped; a frame
+# between two other hosts is filtered out.
+if [ "$(id -u)" -eq 0 ] && command -v tcpreplay >/dev/null 2>&1 &&
+	ip netns add "nvt-verify-$$-a" 2>/dev/null; then
+	na=nvt-verify-$$-a
+	nb=nvt-verify-$$-b
+	trap 'ip netns del $na 2>/dev/null; ip netns del $nb 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+	ip netns add $nb
+	ip link add vca netns $na type veth peer name vcb netns $nb
+	ip -n $na link set vca up
+	ip -n $nb link set vcb up
+	# shellcheck disable=SC2046,SC2086
+	cc -std=c11 -D_DEFAULT_SOURCE -I"$root/include" -O1 -g $san -o "$tmp/capdrv" \
+		"$g/capdrv.c" "$build/libnvgrect.a" $(pkg-config --libs libpcap yaml-0.1) \
+		-lnet -lcap-ng -lm -lpthread
+	$py - "$tmp/scapy.pcap" "$tmp/live.pcap" <<'PY'
+import sys
+from scapy.all import Ether, IP, UDP, rdpcap, wrpcap
+p = rdpcap(sys.argv[1])
+p.append(Ether() / IP(src="198.18.0.1", dst="198.18.0.2") / UDP())   # not the DUT's
+wrpcap(sys.argv[2], p)
+PY
+	want=$(jq '.summary.capture.captured' "$tmp/o-scapy/report.json")
+	timeout 20 ip netns exec $nb "$tmp/capdrv" vcb 3000 "$root/$lab" > "$tmp/live.out" 2>&1 &
+	cpid=$!
+	i=0
+	while ! grep -q ready "$tmp/live.out" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	# --topspeed: the capture's own gaps (seconds, and the foreign frame's
+	# timestamp) must not set the pace; timeout: never hang a test run
+	timeout 20 ip netns exec $na tcpreplay -q --topspeed -i vca "$tmp/live.pcap" \
+		>/dev/null 2>&1 || bad "tcpreplay failed"
+	wait $cpid || bad "capdrv failed: $(cat "$tmp/live.out")"
+	got=$(sed -n 's/^captured \([0-9]*\) .* dropped \([0-9]*\) .*/\1 \2/p' "$tmp/live.out")
+	[ "$got" = "$want 0" ] || bad "live capture: '$got' (captured dropped), want '$want 0'"
+	echo "live capture: $got (captured dropped) of $want DUT frames + 1 foreign"
+fi
 
 [ $fail -eq 0 ] && echo "verify goldens: ok"
 exit $fail

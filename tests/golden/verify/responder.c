@@ -84,10 +84,10 @@ int main(int argc, char **argv)
 		struct nv_ref_decision d;
 		uint32_t n = 0;
 
-		if (nv_pcapio_write(w, ts, data, caplen, len, NULL, &err) < 0)
-			return 4;
 		nv_dissect_frame(data, caplen, len, &p);
 		nv_ref_decide(&ctx, &p, &d);
+		if (nv_pcapio_write(w, ts, data, caplen, len, NULL, &err) < 0)
+			return 4;
 		if (d.verdict == NV_REF_DELIVER && d.answer != NV_REF_ANS_NONE)
 			n = nv_ref_build_answer(&ctx, data, &p, &d, &tx);
 		else if (d.verdict == NV_REF_REJECT &&
