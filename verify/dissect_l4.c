@@ -27,6 +27,11 @@
 #define NV_ICMP_RFC4884_UNIT 4      /* ICMPv4 length field: 32-bit words */
 #define NV_ICMP6_RFC4884_UNIT 8     /* ICMPv6 length field: 64-bit words */
 #define NV_TCP_DOFF_SHIFT 4
+#define NV_ICMP6_REDIRECT 137
+#define NV_ICMP6_REDIRECT_ADDRS 32  /* target and destination after the header */
+#define NV_ND_OPT_HLEN 8            /* type, length, 6 reserved (Redirected Header) */
+#define NV_ND_OPT_UNIT 8
+#define NV_ND_OPT_REDIRECTED 4
 
 void nv_dis_arp(struct nv_dis *d, struct nv_l4info *l4, enum nv_layer l,
 		const char *trunc)
@@ -125,6 +130,32 @@ static void icmp_error(struct nv_dis *d, struct nv_pkt *p, int family,
 		nv_dissect_quote(q.p, nv_cur_left(&q), family, &p->quote);
 }
 
+/*
+ * ICMPv6 Redirect (RFC 4861 §4.5; MS-NVGREE REDIRECT uses it with code 1):
+ * the offending packet sits in the Redirected Header option. Narrows the
+ * cursor to that option's data; false if there is none.
+ */
+static bool redirected_header(struct nv_dis *d)
+{
+	if (!nv_cur_skip(&d->c, NV_ICMP6_REDIRECT_ADDRS))
+		return false;
+	while (nv_cur_left(&d->c) >= NV_ND_OPT_HLEN) {
+		uint8_t type = d->c.p[0];
+		size_t len = (size_t)d->c.p[1] * NV_ND_OPT_UNIT;
+
+		if (len < NV_ND_OPT_HLEN)
+			return false;           /* RFC 4861: zero length is invalid */
+		if (type == NV_ND_OPT_REDIRECTED) {
+			nv_cur_skip(&d->c, NV_ND_OPT_HLEN);
+			nv_dis_clamp(d, len - NV_ND_OPT_HLEN);
+			return true;
+		}
+		if (!nv_cur_skip(&d->c, len))
+			return false;
+	}
+	return false;
+}
+
 static void icmp(struct nv_dis *d, struct nv_pkt *p, int family, bool inner)
 {
 	struct nv_l4info *l4 = &p->l4;
@@ -145,6 +176,9 @@ static void icmp(struct nv_dis *d, struct nv_pkt *p, int family, bool inner)
 		l4->seq = (uint16_t)(rest[2] << 8 | rest[3]);
 		l4->has_tag = nv_dis_tag(&d->c, &l4->tag);
 	} else if (is_error(family, l4->type)) {
+		icmp_error(d, p, family, rest, inner);
+	} else if (family == AF_INET6 && l4->type == NV_ICMP6_REDIRECT &&
+		   redirected_header(d)) {
 		icmp_error(d, p, family, rest, inner);
 	}
 }

@@ -458,6 +458,46 @@ START_TEST(test_dissect_arp)
 }
 END_TEST
 
+/* ICMPv6 Redirect: the quote is the Redirected Header option's data. */
+START_TEST(test_dissect_icmp6_redirect)
+{
+	struct tf o;
+	uint8_t p[2048], body[1024];
+	size_t pn, qlen, olen, n;
+
+	tf_default(&o);
+	o.v6 = true;
+	o.ipid = 0x80042;
+	pn = tf_build(&o, p);
+	qlen = pn - 14;
+	olen = (8 + qlen + 7) / 8 * 8;
+	memset(body, 0, sizeof(body));
+	body[32] = 1;                   /* a source link-layer option first */
+	body[33] = 1;
+	body[40] = 4;                   /* Redirected Header */
+	body[41] = (uint8_t)(olen / 8);
+	memcpy(body + 48, p + 14, qlen);
+	n = tf_icmp6_error(buf, 137, 1, body, 40 + olen);
+	nv_dissect_frame(buf, (uint32_t)n, (uint32_t)n, &pk);
+	ck_assert_int_eq(pk.status, NV_DIS_OK);
+	ck_assert(pk.is_icmp_error);
+	ck_assert_uint_eq(pk.icmp_type, 137);
+	ck_assert_uint_eq(pk.quote.ip.flow_label, 0x80042);
+	ck_assert_uint_eq(pk.quote.gre.key, 0x00138900u);
+	ck_assert(pk.quote.has_tag);
+	/* no Redirected Header: an ordinary redirect, no quote */
+	body[40] = 3;
+	n = tf_icmp6_error(buf, 137, 0, body, 40 + olen);
+	nv_dissect_frame(buf, (uint32_t)n, (uint32_t)n, &pk);
+	ck_assert(!pk.is_icmp_error);
+	/* a zero-length option ends the walk */
+	body[33] = 0;
+	n = tf_icmp6_error(buf, 137, 0, body, 40 + olen);
+	nv_dissect_frame(buf, (uint32_t)n, (uint32_t)n, &pk);
+	ck_assert(!pk.is_icmp_error);
+}
+END_TEST
+
 /* Random bytes after a valid prefix: any status, never a crash (ASan run). */
 START_TEST(test_dissect_noise)
 {
@@ -502,6 +542,7 @@ static Suite *dissect_suite(void)
 	tcase_add_test(t, test_dissect_nvgre_icmp);
 	tcase_add_test(t, test_dissect_plain_icmp_error);
 	tcase_add_test(t, test_dissect_arp);
+	tcase_add_test(t, test_dissect_icmp6_redirect);
 	tcase_add_test(t, test_dissect_noise);
 	suite_add_tcase(s, t);
 	return s;
