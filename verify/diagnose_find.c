@@ -281,57 +281,83 @@ static void find_aliasing(struct fctx *c)
 	}
 }
 
-static void find_rejects_dir(struct fctx *c, const struct dx_dir *d)
+/* The sender's layout is unknown or matches: say what the rejection means. */
+static void reject_finding(struct fctx *c, const struct dx_dir *d, const struct dx_rej *j,
+			   const char *s, const char *r)
 {
 	const struct nv_diagnose *x = c->x;
 	int ls = layout_of(c, d->src);
-	char s[64], r[64], sig[48], fs[160], vs[32], v2s[32];
+	char sig[48], fs[160], vs[32], v2s[32];
+	uint32_t v;
 
-	pa_str(c, d->src, s, sizeof(s));
-	pa_str(c, d->dst, r, sizeof(r));
+	sig_str(j, sig, sizeof(sig));
+	frames_str(&j->frames, fs, sizeof(fs));
+	if (ls < 0) {
+		dx_vsid_str(dx_vsid(x, DX_RFC, j->key), vs, sizeof(vs));
+		dx_vsid_str(dx_vsid(x, DX_DRAFT, j->key), v2s, sizeof(v2s));
+		fadd(c, NV_DX_ERROR, "rejected", &j->frames, (long long)j->frames.total,
+		     "%s rejects key 0x%08x from %s (VSID %s under RFC 7637, %s under "
+		     "draft-00) with %s%s.", r, j->key, s, vs, v2s, sig, fs);
+		return;
+	}
+	v = dx_vsid(x, ls, j->key);
+	dx_vsid_str(v, vs, sizeof(vs));
+	if (dx_other_key_accepted(x, d, ls, j->key)) {
+		fadd(c, NV_DX_ERROR, "flowid-intolerant", &j->frames, (long long)j->frames.total,
+		     "%s rejects key 0x%08x (VSID %s, FlowID 0x%02x) from %s with %s%s, "
+		     "while it takes other keys of VSID %s: it matches the whole 32-bit key "
+		     "and is not FlowID tolerant. Turn FlowID entropy off on %s, or make %s "
+		     "ignore the FlowID byte.", r, j->key, vs, j->key & DX_LOWBYTE_MASK, s,
+		     sig, fs, vs, s, r);
+		return;
+	}
+	fadd(c, NV_DX_ERROR, "unknown-vsid", &j->frames, (long long)j->frames.total,
+	     "%s rejects VSID %s from %s (key 0x%08x, %s layout) with %s%s. %s "
+	     "does not serve VSID %s%s: provision the tenant there or fix the VSID on %s.",
+	     r, vs, s, j->key, dx_layout_words(ls), sig, fs, r, vs,
+	     x->has_dut && !dx_provisioned(x, v) ? " (nor does the DUT file list it)" : "", s);
+}
+
+/* ICMP protocol unreachable (or ICMPv6 4/1): no GRE there at all. */
+static void find_no_gre(struct fctx *c, const struct dx_dir *d)
+{
+	char s[64], r[64], sig[48], fs[160];
+
 	for (int i = 0; i < d->nrej; i++) {
 		const struct dx_rej *j = &d->rej[i];
-		uint32_t v;
 
-		if (j->rejecter != d->dst)
+		if (j->rejecter != d->dst || !dx_no_gre(j))
 			continue;
 		sig_str(j, sig, sizeof(sig));
 		frames_str(&j->frames, fs, sizeof(fs));
-		if (dx_no_gre(j)) {
-			fadd(c, NV_DX_ERROR, "no-gre-endpoint", &j->frames, (long long)j->frames.total,
-			     "%s answers NVGRE from %s with %s (%s): nothing on %s terminates GRE, "
-			     "so no NVGRE endpoint runs there%s.", r, s, sig,
-			     j->family == AF_INET6 ? "unrecognised next header" : "protocol unreachable",
-			     r, fs);
-			continue;
+		pa_str(c, d->src, s, sizeof(s));
+		pa_str(c, d->dst, r, sizeof(r));
+		if (c->x->hosts[d->dst].sent) {     /* yet it sends NVGRE itself */
+			fadd(c, NV_DX_INFO, "kernel-no-gre", &j->frames, (long long)j->frames.total,
+			     "%s also answers NVGRE from %s with %s%s, while it sends NVGRE itself: "
+			     "its kernel has no GRE and a userspace endpoint serves NVGRE beside "
+			     "it. Harmless, but every frame draws an ICMP error.", r, s, sig, fs);
+			return;
 		}
-		if (ls >= 0 && dx_other_key_accepted(x, d, ls, j->key)) {
-			dx_vsid_str(dx_vsid(x, ls, j->key), vs, sizeof(vs));
-			fadd(c, NV_DX_ERROR, "flowid-intolerant", &j->frames, (long long)j->frames.total,
-			     "%s rejects key 0x%08x (VSID %s, FlowID 0x%02x) from %s with %s%s, "
-			     "while it takes other keys of VSID %s: it matches the whole 32-bit key "
-			     "and is not FlowID tolerant. Turn FlowID entropy off on %s, or make %s "
-			     "ignore the FlowID byte.", r, j->key, vs, j->key & DX_LOWBYTE_MASK, s,
-			     sig, fs, vs, s, r);
-			continue;
-		}
-		if (ls < 0) {
-			dx_vsid_str(dx_vsid(x, DX_RFC, j->key), vs, sizeof(vs));
-			dx_vsid_str(dx_vsid(x, DX_DRAFT, j->key), v2s, sizeof(v2s));
-			fadd(c, NV_DX_ERROR, "rejected", &j->frames, (long long)j->frames.total,
-			     "%s rejects key 0x%08x from %s (VSID %s under RFC 7637, %s under "
-			     "draft-00) with %s%s.", r, j->key, s, vs, v2s, sig, fs);
-			continue;
-		}
-		v = dx_vsid(x, ls, j->key);
-		dx_vsid_str(v, vs, sizeof(vs));
-		fadd(c, NV_DX_ERROR, "unknown-vsid", &j->frames, (long long)j->frames.total,
-		     "%s rejects VSID %s from %s (key 0x%08x, %s layout) with %s%s. %s "
-		     "does not serve VSID %s%s: provision the tenant there or fix the VSID on %s.",
-		     r, vs, s, j->key, dx_layout_words(ls), sig, fs, r, vs,
-		     x->has_dut && !dx_provisioned(x, v) ? " (nor does the DUT file list it)" : "",
-		     s);
+		fadd(c, NV_DX_ERROR, "no-gre-endpoint", &j->frames, (long long)j->frames.total,
+		     "%s answers NVGRE from %s with %s (%s): nothing on %s terminates GRE, "
+		     "so no NVGRE endpoint runs there%s.", r, s, sig,
+		     j->family == AF_INET6 ? "unrecognised next header" : "protocol unreachable",
+		     r, fs);
+		return;     /* once per direction is enough */
 	}
+}
+
+static void find_rejects_dir(struct fctx *c, const struct dx_dir *d)
+{
+	char s[64], r[64];
+
+	pa_str(c, d->src, s, sizeof(s));
+	pa_str(c, d->dst, r, sizeof(r));
+	for (int i = 0; i < d->nrej; i++)
+		if (d->rej[i].rejecter == d->dst && !dx_no_gre(&d->rej[i]))
+			reject_finding(c, d, &d->rej[i], s, r);
+	find_no_gre(c, d);
 }
 
 /* A tester sends every layout on purpose: its rejections say what the peer reads. */
@@ -343,7 +369,7 @@ static void find_rejects_mixed(struct fctx *c, const struct dx_dir *d)
 	char s[64], r[64], sig[48], fs[160], v[32], v2[32], how[200] = "";
 
 	for (int i = 0; i < d->nrej; i++) {
-		if (d->rej[i].rejecter != d->dst)
+		if (d->rej[i].rejecter != d->dst || dx_no_gre(&d->rej[i]))
 			continue;
 		ex = ex ? ex : &d->rej[i];
 		dx_frames_merge(&fr, &d->rej[i].frames);
@@ -389,6 +415,7 @@ static void find_rejects(struct fctx *c)
 
 		if (is_mixed(c, d->src)) {
 			find_rejects_mixed(c, d);
+			find_no_gre(c, d);
 			continue;
 		}
 
