@@ -20,7 +20,7 @@ SUITE=$E2E_DATA/run-mini.yaml
 LIMIT_KB=1024
 
 kb() {   # kb PID FIELD: a /proc/PID/status field in kB, empty once gone
-	sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null
+	sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null || true
 }
 
 # watch LABEL PID PROGRESS-CMD: sample until PID exits, then judge.
@@ -29,7 +29,7 @@ watch() {
 	: >"$log"
 	while kill -0 "$pid" 2>/dev/null; do
 		rss=$(kb "$pid" VmRSS) anon=$(kb "$pid" RssAnon)
-		fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+		fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l || true)   # gone: set -e must not bite
 		done_=$(eval "$progress" 2>/dev/null || echo 0)
 		[ -n "$rss" ] && [ -n "$anon" ] && echo "${done_:-0} $rss $anon $fds" >>"$log"
 		sleep 0.05
