@@ -5,7 +5,8 @@
 #  3. tshark decodes the layouts golden as intended (key in both layouts,
 #     0x6558, flags, inner Ethernet/IPv4/ICMP, checksums valid, a comment on
 #     every packet) and flags exactly the deliberate errors in the variants;
-#  4. scapy builds the same frames independently: bytes, timestamps, comments;
+#  4. scapy builds the same frames independently: bytes, timestamps, comments
+#     (the goldens, and every shipped suite under suites/ with a lab DUT file);
 #  5. the manifest is JSON naming every frame; the pcap and pcapng agree;
 #  6. refusals: existing output without --force, no output, live without --dut.
 # Env: NVGRECT (binary). Exit 77 when tshark or scapy is missing.
@@ -105,6 +106,23 @@ ts "$g/variants6.pcapng" -e ipv6.flow | grep -qx '0x012345' || bad "variants6: f
 	$py scapy_frames.py gen/variants.yaml gen/dut.yaml gen/variants.pcapng &&
 	$py scapy_frames.py gen/variants6.yaml gen/dut6.yaml gen/variants6.pcapng) ||
 	bad "scapy builds different frames"
+
+# 4b. every shipped suite, with the first lab DUT file it binds to
+for f in "$root"/suites/*.yaml "$root"/suites/*/*.yaml; do
+	case $f in */duts/*) continue ;; esac
+	done_one=
+	for d in lab lab-alias lab6; do
+		dut_f=$root/suites/duts/$d.yaml
+		[ -f "$dut_f" ] || continue
+		"$bin" gen "$f" --dut "$dut_f" -w "$tmp/suite.pcapng" --force 2>/dev/null || continue
+		$py "$here/scapy_frames.py" "$f" "$dut_f" "$tmp/suite.pcapng" >"$tmp/scapy.out" 2>&1 ||
+			bad "$(basename "$f") with $d.yaml: scapy builds different frames:" \
+				"$(head -3 "$tmp/scapy.out")"
+		done_one=1
+		break
+	done
+	[ -n "$done_one" ] || bad "$(basename "$f"): gen fails with every lab DUT file"
+done
 
 # 5. manifest, pcap vs pcapng
 $py - "$g/layouts.manifest.json" <<'EOF' || bad "manifest is not what it should be"
