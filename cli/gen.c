@@ -23,6 +23,7 @@
 #define GEN_COUNT_MAX 1000000000000ull
 #define US_PER_S 1000000ull
 #define PROGRESS_EVERY_US 500000u
+#define PROGRESS_CHECK_MASK 0xfffu     /* look at the clock every 4096 frames */
 #define HEX_PER_LINE 16
 
 struct gen_opts {
@@ -300,7 +301,7 @@ static void progress_tick(struct progress *p, uint64_t done)
 	uint64_t now, el;
 	double rate;
 
-	if (!p->on || (done & 0xfff))
+	if (!p->on || (done & PROGRESS_CHECK_MASK))
 		return;
 	now = nv_pace_now_us();
 	if (now - p->last < PROGRESS_EVERY_US)
@@ -355,7 +356,7 @@ static int write_stream(struct gen *g, struct nv_pcap_writer *w, bool ng,
 {
 	static uint8_t buf[NV_FRAME_MAX];
 	struct nv_stream st;
-	uint64_t step = US_PER_S / (g->o.rate ? g->o.rate : NV_SEND_RATE_DEFAULT);
+	uint64_t rate = g->o.rate ? g->o.rate : NV_SEND_RATE_DEFAULT;
 	struct progress pr = { .on = g->tty, .t0 = nv_pace_now_us(), .total = g->o.count };
 	char comment[NV_COMMENT_MAX];
 	int rc = 0;
@@ -364,7 +365,7 @@ static int write_stream(struct gen *g, struct nv_pcap_writer *w, bool ng,
 		return -1;
 	for (uint64_t i = 0; i < g->o.count && !stop_sig; i++) {
 		const struct nv_planned *pl;
-		uint64_t ts = NV_PCAPIO_PINNED_EPOCH_US + i * step;
+		uint64_t ts = NV_PCAPIO_PINNED_EPOCH_US + i * US_PER_S / rate;
 		uint32_t key, len = nv_stream_len(&st, i);
 		uint8_t *p;
 
@@ -578,7 +579,7 @@ static int send_plan(struct gen *g, struct nv_sender *s, struct nv_err *err)
 
 static void tick(void *arg, uint64_t done)
 {
-	progress_tick(arg, done & ~0xfffull);
+	progress_tick(arg, done & ~(uint64_t)PROGRESS_CHECK_MASK);
 }
 
 static int send_stream(struct gen *g, const struct nv_send_cfg *cfg,
