@@ -24,6 +24,8 @@
 #define NV_US_PER_MS 1000u
 #define NV_FLOW_TAG_MASK 0x7ffffu       /* frame bits of NV_TAG_FLOW_LABEL */
 #define NV_ICMP_ECHO 8
+#define NV_IPPROTO_ICMP 1
+#define NV_IPPROTO_ICMP6 58
 #define NV_ICMP6_ECHO 128
 
 bool nv_vf_from_tester(const struct nv_verifier *v, const struct nv_pkt *p)
@@ -51,7 +53,8 @@ int nv_vf_tenant_of_reply(const struct nv_verifier *v, const struct nv_pkt *p)
 	for (int i = 0; i < d->ntenants; i++) {
 		const struct nv_tenant *t = &d->tenants[i];
 
-		if (!t->vm_mac.is_auto && memcmp(t->vm_mac.a, p->ieth_src, 6) == 0)
+		if (!t->vm_mac.is_auto &&
+		    memcmp(t->vm_mac.a, p->ieth_src, sizeof(t->vm_mac.a)) == 0)
 			return i;
 		if (src && nv_addr_eq(src, &t->vm_ca)) {
 			found = i;
@@ -260,15 +263,15 @@ static int64_t arp_frame(struct nv_verifier *v, const struct nv_addr *ca, uint64
 static bool is_echo_reply(const struct nv_pkt *p)
 {
 	return p->l4.present &&
-	       ((p->l4.proto == 1 && p->l4.type == NV_ICMP_ECHO_REPLY) ||
-		(p->l4.proto == 58 && p->l4.type == NV_ICMP6_ECHO_REPLY)) &&
+	       ((p->l4.proto == NV_IPPROTO_ICMP && p->l4.type == NV_ICMP_ECHO_REPLY) ||
+		(p->l4.proto == NV_IPPROTO_ICMP6 && p->l4.type == NV_ICMP6_ECHO_REPLY)) &&
 	       p->l4.id == NV_TAG_ICMP_ID;
 }
 
 static bool is_echo_request(const struct nv_pkt *p)
 {
-	return (p->l4.proto == 1 && p->l4.type == NV_ICMP_ECHO) ||
-	       (p->l4.proto == 58 && p->l4.type == NV_ICMP6_ECHO);
+	return (p->l4.proto == NV_IPPROTO_ICMP && p->l4.type == NV_ICMP_ECHO) ||
+	       (p->l4.proto == NV_IPPROTO_ICMP6 && p->l4.type == NV_ICMP6_ECHO);
 }
 
 /* An encapsulated frame from the DUT answering a probe? */

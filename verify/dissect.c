@@ -61,7 +61,7 @@ bool nv_dis_gre(struct nv_dis *d, struct nv_greinfo *g, uint16_t *gre_off,
 	d->depth++;
 	/* RFC 2784/2890 layout: checksum+reserved1, key, sequence, each if flagged */
 	if (g->c) {
-		if (!nv_dis_need(d, 4, NV_L_GRE, trunc_name))
+		if (!nv_dis_need(d, NV_GRE_FIELD_LEN, NV_L_GRE, trunc_name))
 			return false;
 		nv_get_be16(&d->c, &csum);
 		nv_get_be16(&d->c, &rsvd1);
@@ -69,13 +69,13 @@ bool nv_dis_gre(struct nv_dis *d, struct nv_greinfo *g, uint16_t *gre_off,
 	}
 	if (g->k) {
 		*key_off = (uint16_t)nv_cur_off(&d->c);
-		if (!nv_dis_need(d, 4, NV_L_GRE, trunc_name))
+		if (!nv_dis_need(d, NV_GRE_FIELD_LEN, NV_L_GRE, trunc_name))
 			return false;
 		nv_get_be32(&d->c, &g->key);
 		g->has_key = true;
 	}
 	if (g->s) {
-		if (!nv_dis_need(d, 4, NV_L_GRE, trunc_name))
+		if (!nv_dis_need(d, NV_GRE_FIELD_LEN, NV_L_GRE, trunc_name))
 			return false;
 		nv_get_be32(&d->c, &g->seq);
 		g->has_seq = true;
@@ -101,7 +101,7 @@ static void gre_csum(struct nv_dis *d, struct nv_pkt *p)
 		return;
 	all = d->c;
 	all.p = all.base + p->gre_off;
-	p->gre.csum_ok = nv_dis_fold(nv_dis_sum(&all, nv_cur_left(&all), 0)) == 0xffff;
+	p->gre.csum_ok = nv_dis_fold(nv_dis_sum(&all, nv_cur_left(&all), 0)) == NV_CSUM_GOOD;
 	if (!p->gre.csum_ok)
 		nv_dis_note(d, NV_L_GRE, "gre.bad_checksum", true);
 }

@@ -22,7 +22,17 @@
 #define NV_TPID_QINQ_OLD 0x9100
 #define NV_VLAN_VID_MASK 0x0fff
 
+#define NV_IP_VERSION_SHIFT 4       /* version in the first byte's high nibble */
+#define NV_IP4_VERSION 4
+#define NV_IP6_VERSION 6
+#define NV_IP4_ALEN 4
+#define NV_IP6_ALEN 16
 #define NV_IP4_MIN_HLEN 20
+#define NV_IP4_IHL_UNIT 4           /* IHL counts 32-bit words */
+#define NV_IP6_TCLASS_SHIFT 20      /* traffic class above the flow label */
+#define NV_IP6_EXT_UNIT 8           /* extension length: 8-byte units, minus 1 */
+#define NV_IP6_AH_UNIT 4            /* AH length: 4-byte units, minus 2 */
+#define NV_CSUM_GOOD 0xffff         /* one's-complement sum over a valid checksum */
 #define NV_IP4_IHL_MASK 0x0f
 #define NV_IP4_DF 0x4000
 #define NV_IP4_MF 0x2000
@@ -47,6 +57,7 @@
 
 /* GRE (RFC 2784/2890; RFC 1701 bit names) */
 #define NV_GRE_BASE_LEN 4
+#define NV_GRE_FIELD_LEN 4          /* checksum+reserved1, key, sequence: 4 each */
 #define NV_GRE_C 0x8000
 #define NV_GRE_R 0x4000
 #define NV_GRE_K 0x2000
@@ -61,6 +72,7 @@
 #define NV_ICMP_HLEN 8
 #define NV_UDP_HLEN 8
 #define NV_TCP_MIN_HLEN 20
+#define NV_TCP_DOFF_UNIT 4
 #define NV_ARP_ETH_IP4_LEN 28
 #define NV_TAG_WINDOW 64        /* bytes of payload searched for a nonce */
 
@@ -122,6 +134,11 @@ bool nv_dis_tag(const struct nv_cur *c, struct nv_tag *t);
 void nv_dis_l4(struct nv_dis *d, struct nv_pkt *p, uint8_t proto, bool inner);
 void nv_dis_arp(struct nv_dis *d, struct nv_l4info *l4, enum nv_layer l,
 		const char *trunc);
+
+static inline int nv_ip_version(uint8_t first)
+{
+	return first >> NV_IP_VERSION_SHIFT;
+}
 
 static inline bool nv_is_vlan_tpid(uint16_t t)
 {

@@ -123,10 +123,10 @@ static void get_addr(struct nv_cur *c, int family, struct nv_addr *a)
 {
 	a->family = family;
 	if (family == AF_INET) {
-		memset(a->a + 4, 0, sizeof(a->a) - 4);
-		nv_get_bytes(c, a->a, 4);
+		memset(a->a + NV_IP4_ALEN, 0, sizeof(a->a) - NV_IP4_ALEN);
+		nv_get_bytes(c, a->a, NV_IP4_ALEN);
 	} else {
-		nv_get_bytes(c, a->a, 16);
+		nv_get_bytes(c, a->a, NV_IP6_ALEN);
 	}
 }
 
@@ -155,9 +155,9 @@ bool nv_dis_ip4(struct nv_dis *d, struct nv_ipinfo *ip, enum nv_layer l,
 	if (!nv_dis_need(d, 1, l, n->trunc))
 		return false;
 	nv_get_u8(&h, &vihl);
-	if (vihl >> 4 != 4)
+	if (nv_ip_version(vihl) != NV_IP4_VERSION)
 		return nv_dis_stop(d, NV_DIS_MALFORMED, l, n->bad_version);
-	hlen = (size_t)(vihl & NV_IP4_IHL_MASK) * 4;
+	hlen = (size_t)(vihl & NV_IP4_IHL_MASK) * NV_IP4_IHL_UNIT;
 	if (hlen < NV_IP4_MIN_HLEN)
 		return nv_dis_stop(d, NV_DIS_MALFORMED, l, n->bad_ihl);
 	if (!nv_dis_need(d, NV_IP4_MIN_HLEN, l, n->trunc))
@@ -189,7 +189,7 @@ bool nv_dis_ip4(struct nv_dis *d, struct nv_ipinfo *ip, enum nv_layer l,
 		return nv_dis_stop(d, NV_DIS_MALFORMED, l, n->bad_len);
 	if (!nv_dis_need(d, hlen, l, n->trunc))
 		return false;
-	if (n->bad_csum && nv_dis_fold(nv_dis_sum(&d->c, hlen, 0)) != 0xffff) {
+	if (n->bad_csum && nv_dis_fold(nv_dis_sum(&d->c, hlen, 0)) != NV_CSUM_GOOD) {
 		ip->csum_ok = false;
 		nv_dis_note(d, l, n->bad_csum, true);
 	}
@@ -229,8 +229,8 @@ static bool ip6_ext(struct nv_dis *d, struct nv_ipinfo *ip, uint8_t *nh,
 			nv_cur_skip(&d->c, NV_IP6_FRAG_HLEN);
 		} else {
 			/* AH counts 4-byte units minus 2, the others 8-byte units minus 1 */
-			size_t len = *nh == NV_PROTO_AH ? ((size_t)hlen8 + 2) * 4
-							 : ((size_t)hlen8 + 1) * 8;
+			size_t len = *nh == NV_PROTO_AH ? ((size_t)hlen8 + 2) * NV_IP6_AH_UNIT
+							 : ((size_t)hlen8 + 1) * NV_IP6_EXT_UNIT;
 			if (!nv_dis_need(d, len, l, n->ext_trunc))
 				return false;
 			nv_cur_skip(&d->c, len);
@@ -251,7 +251,7 @@ bool nv_dis_ip6(struct nv_dis *d, struct nv_ipinfo *ip, enum nv_layer l,
 	memset(ip, 0, sizeof(*ip));
 	if (!nv_dis_need(d, 1, l, n->trunc))
 		return false;
-	if (d->c.p[0] >> 4 != 6)
+	if (nv_ip_version(d->c.p[0]) != NV_IP6_VERSION)
 		return nv_dis_stop(d, NV_DIS_MALFORMED, l, n->bad_version);
 	if (!nv_dis_need(d, NV_IP6_HLEN, l, n->trunc))
 		return false;
@@ -263,7 +263,7 @@ bool nv_dis_ip6(struct nv_dis *d, struct nv_ipinfo *ip, enum nv_layer l,
 	ip->family = AF_INET6;
 	get_addr(&h, AF_INET6, &ip->src);
 	get_addr(&h, AF_INET6, &ip->dst);
-	ip->tos = (uint8_t)(vtf >> 20);
+	ip->tos = (uint8_t)(vtf >> NV_IP6_TCLASS_SHIFT);
 	ip->flow_label = vtf & NV_IP6_FLOW_MASK;
 	ip->ttl = hop;
 	ip->total_len = (uint16_t)(NV_IP6_HLEN + plen);

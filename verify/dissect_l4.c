@@ -57,10 +57,10 @@ void nv_dis_arp(struct nv_dis *d, struct nv_l4info *l4, enum nv_layer l,
 	nv_get_be16(&d->c, &l4->arp_op);
 	nv_get_bytes(&d->c, l4->arp_sha, NV_ETH_ALEN);
 	l4->arp_spa.family = AF_INET;
-	nv_get_bytes(&d->c, l4->arp_spa.a, 4);
+	nv_get_bytes(&d->c, l4->arp_spa.a, NV_IP4_ALEN);
 	nv_get_bytes(&d->c, tha, NV_ETH_ALEN);
 	l4->arp_tpa.family = AF_INET;
-	nv_get_bytes(&d->c, l4->arp_tpa.a, 4);
+	nv_get_bytes(&d->c, l4->arp_tpa.a, NV_IP4_ALEN);
 }
 
 static bool is_error(int family, uint8_t type)
@@ -104,7 +104,8 @@ static bool quote_starts_with_gre(const struct nv_cur *q)
 	if (left >= NV_GRE_BASE_LEN &&
 	    (q->p[2] << 8 | q->p[3]) == NV_ETHERTYPE_TEB)
 		return true;
-	return left == 0 || (q->p[0] >> 4 != 4 && q->p[0] >> 4 != 6);
+	return left == 0 || (nv_ip_version(q->p[0]) != NV_IP4_VERSION &&
+			     nv_ip_version(q->p[0]) != NV_IP6_VERSION);
 }
 
 static void icmp_error(struct nv_dis *d, struct nv_pkt *p, int family,
@@ -214,7 +215,7 @@ static void tcp(struct nv_dis *d, struct nv_l4info *l4)
 	nv_get_be16(&h, &l4->dport);
 	nv_cur_skip(&h, 8);     /* sequence and acknowledgement numbers */
 	nv_get_u8(&h, &doff);
-	hlen = (size_t)(doff >> NV_TCP_DOFF_SHIFT) * 4;
+	hlen = (size_t)(doff >> NV_TCP_DOFF_SHIFT) * NV_TCP_DOFF_UNIT;
 	if (hlen < NV_TCP_MIN_HLEN) {
 		nv_dis_stop(d, NV_DIS_MALFORMED, NV_L_TCP, "tcp.bad_data_offset");
 		return;

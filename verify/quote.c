@@ -33,7 +33,7 @@ static void quoted_l4(struct nv_dis *d, struct nv_quote *q)
 
 	if (q->inner_ip.frag_off != 0)
 		return;
-	if ((q->inner_ip.proto == 1 || q->inner_ip.proto == 58) &&
+	if ((q->inner_ip.proto == NV_PROTO_ICMP || q->inner_ip.proto == NV_PROTO_ICMP6) &&
 	    nv_dis_need(d, NV_ICMP_HLEN, NV_L_QUOTE, "quote.icmp_truncated")) {
 		nv_get_u8(&h, &type);
 		nv_get_u8(&h, &code);
@@ -111,10 +111,10 @@ void nv_dissect_quote(const uint8_t *qb, size_t qlen, int family,
 		quote_finish(&d, q);
 		return;
 	}
-	v = qb[0] >> 4;
-	if (v != 4 && v != 6)
-		v = family == AF_INET6 ? 6 : 4;   /* let the parser name the fault */
-	if (v == 4)
+	v = nv_ip_version(qb[0]);
+	if (v != NV_IP4_VERSION && v != NV_IP6_VERSION)   /* let the parser name the fault */
+		v = family == AF_INET6 ? NV_IP6_VERSION : NV_IP4_VERSION;
+	if (v == NV_IP4_VERSION)
 		ok = nv_dis_ip4(&d, &q->ip, NV_L_QUOTE, &nv_names_ip4_quote);
 	else
 		ok = nv_dis_ip6(&d, &q->ip, NV_L_QUOTE, &nv_names_ip6_quote);

@@ -10,6 +10,7 @@
 #include "verify_int.h"
 
 #define NV_TEB 0x6558
+#define NV_GRE_MUST_BE_ZERO 0x4ff8u     /* R, s, Recur, reserved0 (RFC 2784 bits 1, 4-12) */
 #define NV_KEY_HASH_MULT 2654435761u    /* Knuth's multiplicative hash */
 
 struct rule {
@@ -125,7 +126,7 @@ void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p, uint32_t cap
 	if (g->version)
 		finding(v, &R_VER, capf, 1, g->version, 0);
 	if (g->r || g->strict || g->recursion || g->reserved0)
-		finding(v, &R_RSVD, capf, 1, (uint32_t)(g->flags & 0x7ff8u), 0);
+		finding(v, &R_RSVD, capf, 1, (uint32_t)(g->flags & NV_GRE_MUST_BE_ZERO), 0);
 	if (g->proto != NV_TEB)
 		finding(v, &R_PROTO, capf, 1, g->proto, NV_TEB);
 	if (p->invlan > 0)
