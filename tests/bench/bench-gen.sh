@@ -94,14 +94,16 @@ od -An -tx1 -v -j 40 -N 116 "$dir/gen.pcap" |
 	awk 'BEGIN {printf "{ "} {for (i = 1; i <= NF; i++) printf "%s0x%s", (n++ ? ", " : ""), $i}
 	     END {print " }"}' >"$dir/frame.cfg"
 
-run_live() {    # name command...; appends "us rx" to $dir/l_name
+run_live() {    # name command...; appends "us rx cpu_us" to $dir/l_name
 	name=$1
 	shift
 	r0=$(rx)
 	t0=$(now_us)
-	"$@" >/dev/null 2>&1 || echo "live   $name: exit $?" >&2
+	/usr/bin/time -f "%U %S" -o "$dir/cpu" "$@" >/dev/null 2>&1 ||
+		echo "live   $name: exit $?" >&2
 	t=$(($(now_us) - t0))
-	echo "$t $(($(rx) - r0))" >>"$dir/l_$name"
+	cpu=$(awk 'END {printf "%.0f", ($1 + $2) * 1e6}' "$dir/cpu")
+	echo "$t $(($(rx) - r0)) $cpu" >>"$dir/l_$name"
 }
 
 LR=${BENCH_LIVE_RUNS:-3}
@@ -117,21 +119,27 @@ for r in $(seq "$LR"); do
 	fi
 done
 
-live_rate() {   # name -> "rate rx_min"
-	[ -s "$dir/l_$1" ] || { echo "0 0"; return; }
+live_rate() {   # name -> "rate rx_min rate_per_cpu_second"
+	[ -s "$dir/l_$1" ] || { echo "0 0 0"; return; }
 	t=$(awk '{print $1}' "$dir/l_$1" | median)
-	echo "$(rate "$N" "$t") $(awk 'NR == 1 || $2 < m {m = $2} END {print m}' "$dir/l_$1")"
+	c=$(awk '{print $3}' "$dir/l_$1" | median)
+	echo "$(rate "$N" "$t") $(awk 'NR == 1 || $2 < m {m = $2} END {print m}' "$dir/l_$1")" \
+		"$(rate "$N" "$c")"
 }
-set -- $(live_rate gen1); g1=$1; g1rx=$2
-set -- $(live_rate gen2); g2=$1; g2rx=$2
-set -- $(live_rate trafgen); tf=$1; tfrx=$2
-set -- $(live_rate tcpreplay); tp=$1; tprx=$2
-echo "live   nvgrect gen -i, 1 worker     $(mps "$g1")  (peer received >= $g1rx of $N)" \
+set -- $(live_rate gen1); g1=$1; g1rx=$2; g1c=$3
+set -- $(live_rate gen2); g2=$1; g2rx=$2; g2c=$3
+set -- $(live_rate trafgen); tf=$1; tfrx=$2; tfc=$3
+set -- $(live_rate tcpreplay); tp=$1; tprx=$2; tpc=$3
+# wall-clock rates depend on what else runs on the two CPUs; frames per
+# CPU-second (user + system of the sender, which on veth includes the
+# peer's receive softirq) is what one core can do
+echo "live   (load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs; per-CPU-s = frames per second of sender CPU time)"
+echo "live   nvgrect gen -i, 1 worker     $(mps "$g1")  $(mps "$g1c") per-CPU-s  (peer received >= $g1rx of $N)" \
 	" target >= 0.75 M/s: $(verdict "$g1" 750000)"
-echo "live   nvgrect gen -i, 2 workers    $(mps "$g2")  (peer received >= $g2rx of $N)" \
+echo "live   nvgrect gen -i, 2 workers    $(mps "$g2")  $(mps "$g2c") per-CPU-s  (peer received >= $g2rx of $N)" \
 	" target >= 1.25 M/s: $(verdict "$g2" 1250000)"
-[ "$tf" != 0 ] && echo "live   trafgen -P 1                 $(mps "$tf")  (peer received >= $tfrx)" \
-	" nvgrect/trafgen $(ratio "$g1" "$tf")"
-[ "$tp" != 0 ] && echo "live   tcpreplay --topspeed         $(mps "$tp")  (peer received >= $tprx)" \
-	" nvgrect/tcpreplay $(ratio "$g1" "$tp")"
+[ "$tf" != 0 ] && echo "live   trafgen -P 1                 $(mps "$tf")  $(mps "$tfc") per-CPU-s  (peer received >= $tfrx)" \
+	" nvgrect/trafgen $(ratio "$g1" "$tf") (per CPU-s $(ratio "$g1c" "$tfc"))"
+[ "$tp" != 0 ] && echo "live   tcpreplay --topspeed         $(mps "$tp")  $(mps "$tpc") per-CPU-s  (peer received >= $tprx)" \
+	" nvgrect/tcpreplay $(ratio "$g1" "$tp") (per CPU-s $(ratio "$g1c" "$tpc"))"
 exit 0
