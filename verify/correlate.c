@@ -210,29 +210,57 @@ static void record_reply(struct nv_verifier *v, int64_t f, const struct nv_pkt *
 				 capf, p);
 }
 
+/* The quoted key, when there is one, must be the one frame f carried. */
+static bool key_agrees(const struct nv_verifier *v, int64_t f, const struct nv_quote *q)
+{
+	const struct nv_planned *pl = &v->plan->p[f];
+
+	return !q->gre.has_key || !pl->probe->gre.k || q->gre.key == pl->key;
+}
+
+/*
+ * Probes whose suite fixed the outer IPv4 ID or IPv6 flow label carry no
+ * tag there: the latest one sent with that value and the quoted key.
+ */
+static int64_t by_fixed_id(const struct nv_verifier *v, const struct nv_quote *q)
+{
+	int64_t best = -1;
+
+	for (uint32_t i = 0; i < v->nfixed; i++) {
+		uint32_t f = v->fixed_id[i];
+		const struct nv_probe *pr = v->plan->p[f].probe;
+		bool same = q->ip.family == AF_INET ? pr->outer.has_id && pr->outer.id == q->ip.id
+			: pr->outer.has_flow_label && pr->outer.flow_label == q->ip.flow_label;
+
+		if (same && key_agrees(v, f, q) &&
+		    (best < 0 || v->vp[f].sent_us >= v->vp[best].sent_us))
+			best = f;
+	}
+	return best;
+}
+
 /* Which probe does an ICMP error quote? -1 if none of ours. */
 static int64_t quoted_frame(struct nv_verifier *v, const struct nv_quote *q)
 {
-	const struct nv_planned *pl;
 	int64_t f = -1;
 
-	if (q->has_tag)
+	if (q->has_tag) {
 		f = by_nonce(v, &q->tag);
-	else if (q->ip.present && q->ip.family == AF_INET)
-		f = by_tag16(v, (q->ip.id - 1u) & NV_LOW16);
-	else if (q->ip.present)
-		f = by_tag16(v, q->ip.flow_label & NV_LOW16);
-	else if (q->inner_ip.present && q->inner_ip.family == AF_INET)
+		return f >= 0 && key_agrees(v, f, q) ? f : -1;
+	}
+	if (q->ip.present) {
+		f = by_tag16(v, q->ip.family == AF_INET ? (q->ip.id - 1u) & NV_LOW16
+							 : q->ip.flow_label & NV_LOW16);
+		if (f >= 0 && !(v->vp[f].flags & NV_VP_FIXED_ID) && key_agrees(v, f, q))
+			return f;
+		return v->nfixed ? by_fixed_id(v, q) : -1;
+	}
+	/* MS-NVGREE quotes from the GRE header: the inner IPv4 ID or echo seq */
+	if (q->inner_ip.present && q->inner_ip.family == AF_INET)
 		f = by_tag16(v, (q->inner_ip.id - 1u) & NV_LOW16);
 	else if (q->has_echo && q->echo_id == NV_TAG_ICMP_ID)
 		f = by_tag16(v, q->echo_seq);
-	if (f < 0)
-		return -1;
-	pl = &v->plan->p[f];
-	/* the key, when quoted, must be the one we sent */
-	if (q->gre.has_key && pl->probe->gre.k && q->gre.key != pl->key)
-		return -1;
-	return f;
+	return f >= 0 && key_agrees(v, f, q) ? f : -1;
 }
 
 /* ARP has no tag: the probe that asked for this CA, latest in its window. */

@@ -91,17 +91,25 @@ static int index_plan(struct nv_verifier *v, struct nv_err *err)
 			vp->flags |= NV_VP_IS_ARP;
 			v->narp++;
 		}
+		if (p->probe->outer.has_id || p->probe->outer.has_flow_label) {
+			vp->flags |= NV_VP_FIXED_ID;
+			v->nfixed++;
+		}
 		if (in_case++ < v->o.detail_per_case)
 			vp->slot = v->nres++;
 	}
 	v->res = calloc(v->nres ? (size_t)v->nres : 1, sizeof(*v->res));
 	v->arp = calloc(v->narp ? v->narp : 1, sizeof(*v->arp));
-	if (!v->res || !v->arp)
+	v->fixed_id = calloc(v->nfixed ? v->nfixed : 1, sizeof(*v->fixed_id));
+	if (!v->res || !v->arp || !v->fixed_id)
 		return nv_errno(err, "verifier tables for %u frames", pl->n);
 	v->narp = 0;
+	v->nfixed = 0;
 	for (uint32_t i = 0; i < pl->n; i++) {
 		if (v->vp[i].flags & NV_VP_IS_ARP)
 			v->arp[v->narp++] = i;
+		if (v->vp[i].flags & NV_VP_FIXED_ID)
+			v->fixed_id[v->nfixed++] = i;
 		if (v->vp[i].slot >= 0)
 			v->res[v->vp[i].slot].pl = &pl->p[i];
 	}
@@ -191,6 +199,7 @@ void nv_verify_free(struct nv_verifier *v)
 	free(v->vp);
 	free(v->res);
 	free(v->arp);
+	free(v->fixed_id);
 	free(v);
 }
 

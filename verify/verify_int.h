@@ -21,6 +21,7 @@ enum nv_vp_flags {
 	NV_VP_NOMINAL = 1 << 1,
 	NV_VP_RATE_OK = 1 << 2,     /* the case tolerates rate-limited ICMP */
 	NV_VP_IS_ARP = 1 << 3,
+	NV_VP_FIXED_ID = 1 << 4,    /* outer.id / flow_label given: not a tag */
 };
 
 struct nv_vprobe {
@@ -72,6 +73,8 @@ struct nv_verifier {
 
 	uint32_t *arp;                      /* plan frames whose payload is ARP */
 	uint32_t narp;
+	uint32_t *fixed_id;                 /* plan frames with an explicit IP ID / flow label */
+	uint32_t nfixed;
 
 	/* the DUT as a sender */
 	struct nv_keyseen keys[NV_KEYTAB_MAX];

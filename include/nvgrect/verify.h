@@ -33,7 +33,7 @@
 
 #define NV_VERIFY_TIMEOUT_MS 2000u      /* answer window per probe */
 #define NV_VERIFY_RATE_WINDOW_MS 1100u  /* ICMP neighbours within this: rate-limited */
-#define NV_VERIFY_DETAIL_MAX 256u       /* probe results kept per case */
+#define NV_VERIFY_DETAIL_MAX 100u       /* probe results kept per case (report bound) */
 
 struct nv_verify_opts {
 	uint32_t timeout_ms;        /* 0 = NV_VERIFY_TIMEOUT_MS */

@@ -416,6 +416,33 @@ START_TEST(test_correlate_flowid_rules)
 }
 END_TEST
 
+/* A suite-fixed outer IPv4 ID is not a tag: 8-byte quotes still find the probe. */
+START_TEST(test_correlate_fixed_ip_id)
+{
+	static const char suite_id[] =
+		"suite: unit-id\n"
+		"cases:\n"
+		"  - id: I\n    title: fixed id\n    level: MUST\n"
+		"    probes: [{layout: rfc7637, tenant: blue}, {layout: draft00, tenant: blue,"
+		" outer: {id: 0x0001}}]\n"
+		"    expect: {observation: rejected}\n";
+	struct vh h;
+
+	vh_init(&h, suite_id, NULL);
+	vh_send(&h, 1, 1000 * MS);                  /* ID 0x0001, as frame 0's tag */
+	vh_icmp(&h, 3, 3, 28, 1000 * MS + 100);
+	vh_send(&h, 0, 2000 * MS);
+	vh_icmp(&h, 3, 10, 28, 2000 * MS + 100);
+	vh_finish(&h);
+	ck_assert_int_eq(vh_probe(&h, 1)->obs, NV_OBS_REJECTED);
+	ck_assert_str_eq(vh_probe(&h, 1)->signature, "icmp-3-3");
+	ck_assert_int_eq(vh_probe(&h, 0)->obs, NV_OBS_REJECTED);
+	ck_assert_str_eq(vh_probe(&h, 0)->signature, "icmp-3-10");
+	ck_assert_uint_eq(h.res.stats.unsolicited, 0);
+	vh_free(&h);
+}
+END_TEST
+
 static Suite *correlate_suite(void)
 {
 	Suite *s = suite_create("correlate");
@@ -437,6 +464,7 @@ static Suite *correlate_suite(void)
 	tcase_add_test(t, test_correlate_stream);
 	tcase_add_test(t, test_correlate_noise);
 	tcase_add_test(t, test_correlate_flowid_rules);
+	tcase_add_test(t, test_correlate_fixed_ip_id);
 	suite_add_tcase(s, t);
 	return s;
 }
