@@ -222,6 +222,18 @@ static int fail(const struct nv_err *err)
 	return err->code ? err->code : NV_EXIT_RUNTIME;
 }
 
+/* A capture that matches nothing usually means other inputs than gen had. */
+static void warn_mismatch(const struct nv_capture_stats *st, uint64_t seed)
+{
+	if (st->foreign_run)
+		fprintf(stderr, "nvgrect verify: warning: %llu frames carry another run's tag;"
+			" was the capture made with a --seed other than %llu?\n",
+			(unsigned long long)st->foreign_run, (unsigned long long)seed);
+	else if (st->probes_seen == 0 && st->responses == 0)
+		fprintf(stderr, "nvgrect verify: warning: nothing in the capture belongs to this"
+			" plan (other suites, --case or --seed than gen had?)\n");
+}
+
 static int verify(struct verify_run *vr)
 {
 	struct nv_run_input in = {
@@ -239,6 +251,7 @@ static int verify(struct verify_run *vr)
 		return fail(&err);
 	if (nv_verify_file(vr->o.capture, &vr->plan, &vr->dut, &vo, &vr->res, &err) < 0)
 		return fail(&err);
+	warn_mismatch(&vr->res.stats, vr->o.seed);
 	rc = nv_result_exit_code(&vr->res);
 	if (nv_report_write_all(&vr->res, vr->o.outdir, &ro, &err) < 0)
 		return fail(&err);
