@@ -43,21 +43,40 @@ static int key_tenant(const struct nv_verifier *v, const struct nv_layout *emits
 	return t ? (int)(t - v->dut->tenants) : -1;
 }
 
+/* Did one reply come from a tenant other than want? Its tenant in *got. */
+static bool elsewhere(const struct nv_verifier *v, const struct nv_layout *emits,
+		      int want, int by_addr, bool has_key, uint32_t key, int *got)
+{
+	int bykey = has_key ? key_tenant(v, emits, key) : -1;
+
+	*got = by_addr >= 0 ? by_addr : bykey;
+	if (*got >= 0 && *got != want)
+		return true;
+	if (bykey >= 0 && bykey != want) {
+		*got = bykey;
+		return true;
+	}
+	return false;
+}
+
 static enum nv_obs observe(const struct nv_verifier *v, uint32_t i,
 			   const struct nv_layout *emits, int *got_out)
 {
 	const struct nv_vprobe *vp = &v->vp[i];
-	int want, got, bykey;
+	int want, got;
 
 	*got_out = -1;
 	if (vp->replies == 0)
 		return vp->errors ? NV_OBS_REJECTED : NV_OBS_SILENT;
 	want = expected_tenant(v, &v->plan->p[i]);
-	bykey = vp->reply_has_key ? key_tenant(v, emits, vp->reply_key) : -1;
-	got = vp->reply_tenant >= 0 ? vp->reply_tenant : bykey;
-	*got_out = got;
-	if ((got >= 0 && got != want) || (bykey >= 0 && bykey != want))
+	if (elsewhere(v, emits, want, vp->reply_tenant, vp->reply_has_key, vp->reply_key,
+		      got_out))
 		return NV_OBS_MISDELIVERED;
+	if (vp->alt_seen && elsewhere(v, emits, want, vp->alt_tenant, vp->alt_has_key,
+				      vp->alt_key, &got)) {
+		*got_out = got;
+		return NV_OBS_MISDELIVERED;
+	}
 	return NV_OBS_DELIVERED;
 }
 

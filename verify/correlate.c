@@ -109,7 +109,9 @@ static void own_probe(struct nv_verifier *v, const struct nv_pkt *p, uint64_t ts
 	int64_t tf = -1, f;
 	const struct nv_planned *pl;
 
-	if (p->l4.has_tag && p->l4.tag.run_id == v->plan->run_id)
+	if (p->l4.has_tag && p->l4.tag.run_id != v->plan->run_id)
+		return;                 /* another run's probe (or someone else's) */
+	if (p->l4.has_tag)
 		tf = p->l4.tag.frame;
 	else if (p->ip.family == AF_INET && p->gre.present)
 		tf = (p->ip.id - 1u) & NV_LOW16;
@@ -187,6 +189,24 @@ static void record_error(struct nv_verifier *v, int64_t f, const struct nv_pkt *
 				 capf, p);
 }
 
+/* Keep the first later reply that differs in key or tenant from the first. */
+static void note_other_reply(const struct nv_verifier *v, struct nv_vprobe *vp,
+			     const struct nv_pkt *p)
+{
+	int t;
+
+	if (vp->alt_seen)
+		return;
+	t = nv_vf_tenant_of_reply(v, p);
+	if (t == vp->reply_tenant && p->gre.has_key == vp->reply_has_key &&
+	    p->gre.key == vp->reply_key)
+		return;
+	vp->alt_seen = 1;
+	vp->alt_tenant = (int8_t)t;
+	vp->alt_has_key = p->gre.has_key;
+	vp->alt_key = p->gre.key;
+}
+
 static void record_reply(struct nv_verifier *v, int64_t f, const struct nv_pkt *p,
 			 const uint8_t *data, uint64_t ts, uint32_t capf)
 {
@@ -195,6 +215,8 @@ static void record_reply(struct nv_verifier *v, int64_t f, const struct nv_pkt *
 	if (!in_time(v, vp, ts))
 		return;
 	v->st.responses++;
+	if (vp->replies)
+		note_other_reply(v, vp, p);
 	if (vp->replies++ >= answers_due(v, vp)) {
 		vp->dups++;
 		return;

@@ -34,6 +34,10 @@ struct nv_vprobe {
 	uint8_t err_kind, err_type, err_code;
 	uint8_t reply_has_key;
 	int8_t reply_tenant;        /* tenant index by inner MAC/CA, -1 unknown */
+	/* a later reply that came from elsewhere (flooded into two tenants) */
+	uint8_t alt_has_key, alt_seen;
+	int8_t alt_tenant;
+	uint32_t alt_key;
 	uint8_t obs;                /* enum nv_obs, set by classify */
 	int32_t slot;               /* index in the result's probe array, -1 */
 	int32_t rl_from;            /* rate-limited: the neighbour whose error counts */

@@ -148,6 +148,16 @@ START_TEST(test_correlate_misdelivered)
 	ck_assert_str_eq(vh_probe(&h, 0)->reply_tenant, "red");
 	ck_assert_int_eq(vh_case(&h, "A")->verdict, NV_V_FAIL);
 	vh_free(&h);
+	/* answered by the right VM and, flooded, by red's too */
+	vh_init(&h, suite3, NULL);
+	vh_send(&h, 0, 1000 * MS);
+	vh_reply(&h, 0, 0, KEY_BLUE, 1000 * MS + 300);
+	vh_reply(&h, 0, 1, KEY_RED, 1000 * MS + 400);
+	vh_finish(&h);
+	ck_assert_int_eq(vh_probe(&h, 0)->obs, NV_OBS_MISDELIVERED);
+	ck_assert_str_eq(vh_probe(&h, 0)->reply_tenant, "red");
+	ck_assert_uint_eq(vh_probe(&h, 0)->duplicates, 1);
+	vh_free(&h);
 	/* the right VM answering, but under red's key: another VSID */
 	vh_init(&h, suite3, NULL);
 	vh_send(&h, 0, 1000 * MS);
