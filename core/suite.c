@@ -611,10 +611,14 @@ static void load_probe(struct nv_yx *y, yaml_node_t *m, const char *path,
 
 /* --- expectations ------------------------------------------------------------- */
 
-/* icmp-T-C, nvgre-icmp-T-C, icmp6-T-C with T and C in 0..255 (DESIGN §6). */
+/*
+ * icmp-T-C, nvgre-icmp-T-C, icmp6-T-C with T and C in 0..255 (DESIGN §6),
+ * and nvgre-icmp6-T-C: ICMPv6 carried inside NVGRE (MS-NVGREE 1/1 for IPv6).
+ */
 static bool signature_ok(const char *s)
 {
-	static const char *const prefixes[] = { "nvgre-icmp-", "icmp6-", "icmp-" };
+	static const char *const prefixes[] = { "nvgre-icmp6-", "nvgre-icmp-", "icmp6-",
+						"icmp-" };
 	unsigned t, c;
 	int end = 0;
 
@@ -654,7 +658,7 @@ static void load_expect(struct nv_yx *y, yaml_node_t *m, const char *path,
 	if ((v = field(y, m, path, "signature", sub)) &&
 	    nv_yx_str(y, v, sub, e->signature, sizeof(e->signature)) == 0) {
 		if (!signature_ok(e->signature))
-			nv_yx_err(y, v, sub, "'%s' is not a signature (icmp-T-C, nvgre-icmp-T-C or icmp6-T-C)",
+			nv_yx_err(y, v, sub, "'%s' is not a signature (icmp-T-C, nvgre-icmp-T-C, icmp6-T-C or nvgre-icmp6-T-C)",
 				  e->signature);
 		else if (e->obs != NV_OBS_REJECTED && e->obs != NV_OBS_NOT_DELIVERED)
 			nv_yx_err(y, v, sub, "a signature needs observation rejected or not-delivered");
