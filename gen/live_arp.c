@@ -123,11 +123,12 @@ static bool eth_type(struct nv_cur *c, uint16_t *type)
 	return true;
 }
 
-/* An ARP reply body at c from spa: copies sha. */
-static bool arp_reply_body(struct nv_cur *c, const uint8_t spa[4], uint8_t sha[6])
+/* An ARP reply body at c from spa: copies sha (and tha if wanted). */
+static bool arp_reply_body(struct nv_cur *c, const uint8_t spa[4], uint8_t sha[6],
+			   uint8_t *tha)
 {
 	uint16_t htype, ptype, op;
-	uint8_t hlen, plen, mac[ETH_ALEN_], ip[4];
+	uint8_t hlen, plen, mac[ETH_ALEN_], ip[4], target[ETH_ALEN_];
 
 	if (!nv_get_be16(c, &htype) || !nv_get_be16(c, &ptype) ||
 	    !nv_get_u8(c, &hlen) || !nv_get_u8(c, &plen) || !nv_get_be16(c, &op))
@@ -137,11 +138,13 @@ static bool arp_reply_body(struct nv_cur *c, const uint8_t spa[4], uint8_t sha[6
 		return false;
 	/* A reply cut short is no reply: the whole body must be there. */
 	if (!nv_get_bytes(c, mac, ETH_ALEN_) || !nv_get_bytes(c, ip, 4) ||
-	    !nv_cur_skip(c, ETH_ALEN_ + 4))
+	    !nv_get_bytes(c, target, ETH_ALEN_) || !nv_cur_skip(c, 4))
 		return false;
 	if (memcmp(ip, spa, 4) != 0)
 		return false;
 	memcpy(sha, mac, ETH_ALEN_);
+	if (tha)
+		memcpy(tha, target, ETH_ALEN_);
 	return true;
 }
 
@@ -175,7 +178,7 @@ bool nv_arp_is_reply_from(const uint8_t *frame, uint32_t caplen,
 
 	nv_cur_init(&c, frame, caplen);
 	return eth_type(&c, &type) && type == ETHERTYPE_ARP &&
-	       arp_reply_body(&c, spa, sha);
+	       arp_reply_body(&c, spa, sha, NULL);
 }
 
 static uint16_t ip4_csum(const uint8_t *h, size_t n)
@@ -277,8 +280,7 @@ static bool gre_key(struct nv_cur *c, uint32_t *key)
 }
 
 bool nv_arp_nvgre_is_reply_from(const uint8_t *frame, uint32_t caplen,
-				const struct nv_addr *spa, uint8_t sha[6],
-				uint32_t *key)
+				const struct nv_addr *spa, struct nv_arp_answer *a)
 {
 	struct nv_cur c;
 	uint16_t type;
@@ -286,9 +288,9 @@ bool nv_arp_nvgre_is_reply_from(const uint8_t *frame, uint32_t caplen,
 	if (spa->family != AF_INET)
 		return false;
 	nv_cur_init(&c, frame, caplen);
-	if (!eth_type(&c, &type) || !outer_to_gre(&c, type) || !gre_key(&c, key))
+	if (!eth_type(&c, &type) || !outer_to_gre(&c, type) || !gre_key(&c, &a->key))
 		return false;
 	if (!eth_type(&c, &type) || type != ETHERTYPE_ARP)
 		return false;
-	return arp_reply_body(&c, spa->a, sha);
+	return arp_reply_body(&c, spa->a, a->sha, a->tha);
 }

@@ -24,14 +24,22 @@
 #define ARP_TRIES 3
 #define ARP_WAIT_MS 400
 #define VM_ARP_WAIT_MS 500
+#define VM_ROUNDS 2                 /* rfc7637, then draft00 */
 
 static const uint8_t placeholder_vm[6] = NV_MAC_AUTO_VM;
 
 struct rx_state {
 	struct nv_live_run *r;
 	bool want_dut, got_dut;
-	bool want_vm[NV_TENANT_MAX];
+	bool want_vm[NV_TENANT_MAX];    /* vm_mac auto: to resolve */
 	int nwant;
+	/* inner ARP rounds, one per built-in layout: what each tenant got */
+	int nround;                     /* the round under way */
+	const struct nv_layout *round;  /* its layout */
+	int answered[VM_ROUNDS];
+	bool got[VM_ROUNDS][NV_TENANT_MAX];
+	uint8_t mac[VM_ROUNDS][NV_TENANT_MAX][6];
+	uint32_t key[VM_ROUNDS][NV_TENANT_MAX];
 	bool failed;
 	struct nv_err err;              /* first error inside the callback */
 };
@@ -84,11 +92,12 @@ static void answer_arp(struct rx_state *s, const uint8_t *d, uint32_t caplen)
 		s->failed = true;
 }
 
+static void vm_seen(struct rx_state *s, const uint8_t *d, uint32_t caplen);
+
 static void resolve_seen(struct rx_state *s, const uint8_t *d, uint32_t caplen)
 {
 	struct nv_dut *dut = s->r->dut;
 	uint8_t mac[6];
-	uint32_t key;
 
 	if (s->want_dut && !s->got_dut &&
 	    (dut->dut.pa.family == AF_INET6 ? nv_nd_is_advert_for(d, caplen, dut->dut.pa.a, mac)
@@ -96,22 +105,70 @@ static void resolve_seen(struct rx_state *s, const uint8_t *d, uint32_t caplen)
 		memcpy(dut->dut.mac.a, mac, 6);
 		s->got_dut = true;
 	}
-	for (int i = 0; s->nwant > 0 && i < dut->ntenants; i++) {
-		struct nv_tenant *t = &dut->tenants[i];
+	if (s->nwant > 0)
+		vm_seen(s, d, caplen);
+}
 
-		if (!s->want_vm[i] || !nv_arp_nvgre_is_reply_from(d, caplen, &t->vm_ca, mac, &key))
+/* Does the reply's key carry this tenant's VSID under layout l? */
+static bool key_is(const struct nv_layout *l, uint32_t key, const struct nv_tenant *t)
+{
+	struct nv_key_reading rd;
+
+	nv_key_decode(l, key, &rd);
+	return rd.vsid == t->vsid;
+}
+
+/* The MAC this tenant's ARP requests came from (tunnel_for). */
+static const uint8_t *asker_mac(const struct nv_tenant *t)
+{
+	static const uint8_t tenant_tester[6] = NV_MAC_AUTO_TENANT_TESTER;
+
+	return t->tester_mac.is_auto ? tenant_tester : t->tester_mac.a;
+}
+
+/*
+ * An inner ARP reply from some tenant's VM. Its CA, whom it answered (the
+ * tenant's tester MAC) and the VSID its key carries name the tenant:
+ * tenants may share a CA, and keys alias across layouts (rfc7637 VSID 5001
+ * and draft00 TNI 0x138900 are one key). Best: all three agree, the key
+ * read in this round's layout; next: in any built-in layout.
+ */
+static int vm_owner(const struct rx_state *s, const uint8_t *d, uint32_t caplen,
+		    struct nv_arp_answer *a)
+{
+	const struct nv_dut *dut = s->r->dut;
+	int any = -1;
+
+	for (int i = 0; i < dut->ntenants; i++) {
+		const struct nv_tenant *t = &dut->tenants[i];
+
+		if (!s->want_vm[i] || s->got[s->nround][i] ||
+		    !nv_arp_nvgre_is_reply_from(d, caplen, &t->vm_ca, a) ||
+		    memcmp(a->tha, asker_mac(t), 6) != 0)
 			continue;
-		memcpy(t->vm_mac.a, mac, 6);
-		t->vm_mac.is_auto = false;
-		s->want_vm[i] = false;
-		s->nwant--;
-		if (s->r->verbose) {
-			char m[24];
-
-			fprintf(logf_(s->r), "nvgrect run: tenant %s: vm_mac %s (reply key 0x%08x)\n",
-				t->name, nv_mac_str(mac, m, sizeof m), key);
-		}
+		if (s->round && key_is(s->round, a->key, t))
+			return i;
+		for (int l = 0; l < nv_key_builtin_count() && any < 0; l++)
+			if (key_is(nv_key_builtin(l), a->key, t))
+				any = i;
 	}
+	if (any >= 0)   /* the last tenant read the frame: read it again for the winner */
+		nv_arp_nvgre_is_reply_from(d, caplen, &dut->tenants[any].vm_ca, a);
+	return any;
+}
+
+static void vm_seen(struct rx_state *s, const uint8_t *d, uint32_t caplen)
+{
+	struct nv_arp_answer a;
+	int i = vm_owner(s, d, caplen, &a);
+	int k = s->nround;
+
+	if (i < 0)
+		return;
+	s->got[k][i] = true;
+	memcpy(s->mac[k][i], a.sha, 6);
+	s->key[k][i] = a.key;
+	s->answered[k]++;
 }
 
 static void on_rx(void *arg, uint64_t ts, const uint8_t *d, uint32_t caplen, uint32_t len)
@@ -178,7 +235,7 @@ static bool dut_done(const struct rx_state *s)
 
 static bool vms_done(const struct rx_state *s)
 {
-	return s->nwant == 0;
+	return s->answered[s->nround] == s->nwant;
 }
 
 /* The request for dut.pa: ARP (IPv4) or a neighbour solicitation (IPv6). */
@@ -219,25 +276,25 @@ static int resolve_dut(struct rx_state *s, struct nv_err *err)
 static void tunnel_for(const struct nv_live_run *r, const struct nv_tenant *t,
 		       uint32_t key, struct nv_arp_tunnel *tu)
 {
-	static const uint8_t tenant_tester[6] = NV_MAC_AUTO_TENANT_TESTER;
-
 	memset(tu, 0, sizeof *tu);
 	memcpy(tu->outer_src_mac, r->tester_mac, 6);
 	memcpy(tu->outer_dst_mac, r->dut->dut.mac.a, 6);
 	tu->outer_src = r->dut->tester.pa;
 	tu->outer_dst = r->dut->dut.pa;
 	tu->key = key;
-	memcpy(tu->inner_src_mac, t->tester_mac.is_auto ? tenant_tester : t->tester_mac.a, 6);
+	memcpy(tu->inner_src_mac, asker_mac(t), 6);
 	tu->inner_spa = t->tester_ca;
 	tu->inner_tpa = t->vm_ca;
 }
 
 /* One round: an ARP in NVGRE, in one layout, for every VM still unknown. */
-static int vm_round(struct rx_state *s, const struct nv_layout *l, struct nv_err *err)
+static int vm_round(struct rx_state *s, int k, const struct nv_layout *l, struct nv_err *err)
 {
 	struct nv_live_run *r = s->r;
 	uint8_t f[NV_ARP_NVGRE_MAX];
 
+	s->round = l;
+	s->nround = k;
 	for (int i = 0; i < r->dut->ntenants; i++) {
 		const struct nv_tenant *t = &r->dut->tenants[i];
 		struct nv_arp_tunnel tu;
@@ -254,9 +311,50 @@ static int vm_round(struct rx_state *s, const struct nv_layout *l, struct nv_err
 	return wait_until(s, nv_live_now_us() + VM_ARP_WAIT_MS * US_PER_MS, vms_done, err);
 }
 
+/* Did two tenants get the same MAC in round k (one VM answering for both)? */
+static bool shared_mac(const struct rx_state *s, int k)
+{
+	int n = s->r->dut->ntenants;
+
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (s->got[k][i] && s->got[k][j] && !memcmp(s->mac[k][i], s->mac[k][j], 6))
+				return true;
+	return false;
+}
+
+static void set_vm_mac(struct rx_state *s, int i, int best)
+{
+	struct nv_live_run *r = s->r;
+	struct nv_tenant *t = &r->dut->tenants[i];
+	int k = s->got[best][i] ? best : !s->got[!best][i] ? -1 : !best;
+	char m[24];
+
+	if (k < 0) {
+		memcpy(t->vm_mac.a, placeholder_vm, 6);
+		r->vm_unresolved++;
+		fprintf(logf_(r), "nvgrect run: warning: tenant %s: no inner ARP reply from the VM "
+			"in any layout; probes go to placeholder MAC 02:00:5e:00:00:03\n", t->name);
+		return;
+	}
+	memcpy(t->vm_mac.a, s->mac[k][i], 6);
+	if (r->verbose)
+		fprintf(logf_(r), "nvgrect run: tenant %s: vm_mac %s (%s round, reply key 0x%08x)\n",
+			t->name, nv_mac_str(t->vm_mac.a, m, sizeof m), nv_key_builtin(k)->name,
+			s->key[k][i]);
+}
+
+/*
+ * ARP in NVGRE for every VM with vm_mac auto, in the rfc7637 layout, and
+ * in draft00 too unless rfc7637 answered them all with distinct MACs. The
+ * layout that more VMs answered is the DUT's: its answers win. (A DUT
+ * that confuses aliasing keys answers one tenant's ARP from another's VM
+ * in the layout it does not speak.)
+ */
 static int resolve_vms(struct rx_state *s, struct nv_err *err)
 {
 	struct nv_live_run *r = s->r;
+	int best;
 
 	for (int i = 0; i < r->dut->ntenants; i++) {
 		const struct nv_tenant *t = &r->dut->tenants[i];
@@ -265,18 +363,20 @@ static int resolve_vms(struct rx_state *s, struct nv_err *err)
 				t->tester_ca.family == AF_INET;
 		s->nwant += s->want_vm[i];
 	}
-	for (int l = 0; l < nv_key_builtin_count() && s->nwant && !nv_sig_caught(); l++)
-		if (vm_round(s, nv_key_builtin(l), err) < 0)
+	if (!s->nwant)
+		return 0;
+	for (int k = 0; k < VM_ROUNDS && !nv_sig_caught(); k++) {
+		if (k > 0 && s->answered[0] == s->nwant && !shared_mac(s, 0))
+			break;
+		if (vm_round(s, k, nv_key_builtin(k), err) < 0)
 			return -1;
+	}
+	best = s->answered[1] > s->answered[0];
 	for (int i = 0; i < r->dut->ntenants; i++) {
-		struct nv_tenant *t = &r->dut->tenants[i];
-
-		if (!t->vm_mac.is_auto)
+		if (!s->want_vm[i])
 			continue;
-		memcpy(t->vm_mac.a, placeholder_vm, 6);
-		r->vm_unresolved++;
-		fprintf(logf_(r), "nvgrect run: warning: tenant %s: no inner ARP reply from the VM "
-			"in any layout; probes go to placeholder MAC 02:00:5e:00:00:03\n", t->name);
+		set_vm_mac(s, i, best);
+		r->dut->tenants[i].vm_mac.is_auto = false;
 	}
 	return 0;
 }

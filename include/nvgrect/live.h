@@ -73,11 +73,15 @@ struct nv_arp_tunnel {
 size_t nv_arp_nvgre_request(uint8_t *out, size_t cap, const struct nv_arp_tunnel *t);
 /*
  * Is this frame NVGRE carrying an ARP reply from spa (the VM's CA)?
- * Copies the inner sender MAC and the GRE key it came under.
+ * Fills in the VM's MAC, the MAC it answered and the GRE key.
  */
+struct nv_arp_answer {
+	uint8_t sha[6];             /* the VM's MAC */
+	uint8_t tha[6];             /* whom it answered: the requester's MAC */
+	uint32_t key;               /* the GRE key it came under */
+};
 bool nv_arp_nvgre_is_reply_from(const uint8_t *frame, uint32_t caplen,
-				const struct nv_addr *spa, uint8_t sha[6],
-				uint32_t *key);
+				const struct nv_addr *spa, struct nv_arp_answer *a);
 
 /* ---- IPv6 underlay: neighbour discovery (RFC 4861) ---------------------- */
 

@@ -77,6 +77,25 @@ sendp(Ether(dst='$(lab_mac "$LAB_NS_T" "$LAB_TESTER_IF")') / IP(src='$LAB_DUT_PA
 	echo "ok: control: without the socket the tester's kernel answers GRE with ICMP 3/2"
 fi
 
+# Aliasing tenants (suites/duts/lab-alias.yaml): blue (VSID 5001) and red
+# (VSID 0x138900) share a CA, and blue's rfc7637 key is red's draft00 key.
+# Each VM answers its own tenant's tester MAC: that, not the key alone,
+# tells whose MAC came back (the reference VMs are 02:4e:56 + VSID).
+sed 's/^\(    vm_mac:\).*/\1 auto/' "$LAB_TOP/suites/duts/lab-alias.yaml" >"$LAB_RUN/alias.yaml"
+for prof in ws2012-rtm ws2012r2; do
+	lab_ref_start "$prof" "$LAB_RUN/alias.yaml" >/dev/null || fail "alias $prof: ref did not start"
+	lab_t "$NVGRECT" run "$E2E_DATA/run-mini.yaml" --dut "$LAB_RUN/alias.yaml" \
+		-o "$LAB_RUN/alias-$prof" --timeout 0.5 -v >"$LAB_RUN/alias-$prof.log" 2>&1 || true
+	lab_ref_stop >/dev/null
+	for want in "blue: vm_mac 02:4e:56:00:13:89" "red: vm_mac 02:4e:56:13:89:00"; do
+		grep -q "tenant $want" "$LAB_RUN/alias-$prof.log" || {
+			cat "$LAB_RUN/alias-$prof.log" >&2
+			fail "alias $prof: want 'tenant $want'"
+		}
+	done
+	echo "ok: aliasing tenants against $prof: blue and red each got their own VM's MAC"
+done
+
 # No tester.pa on the interface: the DUT's ARP for it is answered by nvgrect.
 ip -n "$LAB_NS_T" addr flush dev "$LAB_TESTER_IF"
 resolve ws2012r2 "$LAB_RUN/auto.yaml" r2-noaddr MINI-01

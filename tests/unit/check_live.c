@@ -63,9 +63,9 @@ static void tunnel(struct nv_arp_tunnel *t, int fam)
 static void check_tunnel(int fam, size_t iplen)
 {
 	struct nv_arp_tunnel t;
-	uint8_t f[NV_ARP_NVGRE_MAX], mac[6];
+	uint8_t f[NV_ARP_NVGRE_MAX];
 	const uint8_t vm[6] = { 0x02, 0, 0, 0, 0x13, 0x89 };
-	uint32_t key = 0;
+	struct nv_arp_answer a;
 	size_t n, gre = 14 + iplen;
 
 	tunnel(&t, fam);
@@ -74,13 +74,14 @@ static void check_tunnel(int fam, size_t iplen)
 	ck_assert_int_eq(f[gre] << 8 | f[gre + 1], 0x2000);
 	ck_assert_int_eq(f[gre + 2] << 8 | f[gre + 3], 0x6558);
 	ck_assert_int_eq(f[gre + 6], 0x89);
-	ck_assert(!nv_arp_nvgre_is_reply_from(f, (uint32_t)n, &t.inner_tpa, mac, &key));
+	ck_assert(!nv_arp_nvgre_is_reply_from(f, (uint32_t)n, &t.inner_tpa, &a));
 	make_reply(f, gre + 8 + 14, vm);
-	ck_assert(nv_arp_nvgre_is_reply_from(f, (uint32_t)n, &t.inner_tpa, mac, &key));
-	ck_assert(memcmp(mac, vm, 6) == 0);
-	ck_assert_uint_eq(key, 0x00138900u);
+	ck_assert(nv_arp_nvgre_is_reply_from(f, (uint32_t)n, &t.inner_tpa, &a));
+	ck_assert(memcmp(a.sha, vm, 6) == 0);
+	ck_assert(memcmp(a.tha, tmac, 6) == 0);    /* answered the requester */
+	ck_assert_uint_eq(a.key, 0x00138900u);
 	for (uint32_t k = 0; k < n; k++)
-		ck_assert(!nv_arp_nvgre_is_reply_from(f, k, &t.inner_tpa, mac, &key));
+		ck_assert(!nv_arp_nvgre_is_reply_from(f, k, &t.inner_tpa, &a));
 	ck_assert_uint_eq(nv_arp_nvgre_request(f, n - 1, &t), 0);
 }
 
