@@ -1,9 +1,9 @@
 #!/bin/sh
 # The verifier against captures made two independent ways:
 #  1. scapy builds probes and answers from the tag format alone
-#     (verify/make_captures.py); every observation, signature and the capture
-#     counters must equal verify/expected-scapy.txt, read as pcap, pcapng and
-#     nanosecond pcap alike;
+#     (verify/make_captures.py), over an IPv4 and an IPv6 underlay; every
+#     observation, signature and the capture counters must equal
+#     verify/expected-scapy*.txt, read as pcap, pcapng and nanosecond pcap alike;
 #  2. the crafter's probes answered by a scripted reference endpoint
 #     (verify/responder.c over ref/'s profiles), for every suite in
 #     expected-verdicts/ and all five profiles: each case's verdict must equal
@@ -54,22 +54,27 @@ cd "$root"
 lab=suites/duts/lab.yaml
 
 # --- 1. scapy ---------------------------------------------------------------
-$py "$g/make_captures.py" "$tmp/scapy.pcap" 1
-rc=0
-"$bin" verify "$g/golden.yaml" --dut $lab -r "$tmp/scapy.pcap" -o "$tmp/o-scapy" -q || rc=$?
-[ "$rc" -eq 0 ] || bad "scapy capture: exit $rc, want 0"
-jq -r '.cases[].probes[] | "\(.frame) \(.observation) \(.signature) \(.also_signature // "-") \(.duplicates)"' \
-	"$tmp/o-scapy/report.json" > "$tmp/got-scapy.txt"
-jq -r '.summary.capture as $c | "stats \(.summary.capture.probes_seen // "?") \($c.unsolicited) \($c.late // "?")"' \
-	"$tmp/o-scapy/report.json" > "$tmp/got-stats.txt"
-grep -v '^#' "$g/expected-scapy.txt" | grep -v '^stats' > "$tmp/want-scapy.txt"
-if ! diff -u "$tmp/want-scapy.txt" "$tmp/got-scapy.txt"; then
-	bad "scapy capture: observations differ (above)"
-fi
-want=$(grep '^stats' "$g/expected-scapy.txt" | cut -d' ' -f3)
-got=$(jq -r '.summary.capture.unsolicited' "$tmp/o-scapy/report.json")
-[ "$want" = "$got" ] || bad "scapy capture: unsolicited $got, want $want"
-echo "scapy capture: $(wc -l < "$tmp/got-scapy.txt") observations checked"
+# scapy_case NAME SUITE DUT [--v6]: capture, verify, compare with expected-NAME.txt
+scapy_case() {
+	name=$1 suite=$2 dut=$3
+	shift 3
+	$py "$g/make_captures.py" "$tmp/$name.pcap" 1 "$@"
+	rc=0
+	"$bin" verify "$suite" --dut "$dut" -r "$tmp/$name.pcap" -o "$tmp/o-$name" -q || rc=$?
+	[ "$rc" -eq 0 ] || bad "$name capture: exit $rc, want 0"
+	jq -r '.cases[].probes[] | "\(.frame) \(.observation) \(.signature) \(.also_signature // "-") \(.duplicates)"' \
+		"$tmp/o-$name/report.json" > "$tmp/got-$name.txt"
+	grep -v '^#' "$g/expected-$name.txt" | grep -v '^stats' > "$tmp/want-$name.txt"
+	if ! diff -u "$tmp/want-$name.txt" "$tmp/got-$name.txt"; then
+		bad "$name capture: observations differ (above)"
+	fi
+	want=$(grep '^stats' "$g/expected-$name.txt" | cut -d' ' -f3)
+	got=$(jq -r '.summary.capture.unsolicited' "$tmp/o-$name/report.json")
+	[ "$want" = "$got" ] || bad "$name capture: unsolicited $got, want $want"
+	echo "$name capture: $(wc -l < "$tmp/got-$name.txt") observations checked"
+}
+scapy_case scapy "$g/golden.yaml" $lab
+scapy_case scapy6 "$g/golden6.yaml" suites/duts/lab6.yaml --v6
 # the same capture as pcapng and as nanosecond pcap reads the same
 if command -v editcap >/dev/null 2>&1; then
 	for fmt in pcapng nsecpcap; do

@@ -6,13 +6,17 @@ format alone (suites/README.md "Probe tags": outer IPv4 ID = frame + 1, inner
 ICMP echo id 0x4e56 seq = frame, 16-byte nonce "NVGT" run-id frame case
 probe), and the DUT's answers case by case, without any nvgrect code. The
 observations the verifier must draw from it are in expected-scapy.txt.
+With --v6 it builds golden6.yaml's capture over an IPv6 underlay
+(suites/duts/lab6.yaml; outer flow label = 0x80000 | frame; expected in
+expected-scapy6.txt).
 
-    make_captures.py OUT.pcap [SEED]
+    make_captures.py OUT.pcap [SEED] [--v6]
 """
 import struct
 import sys
 
-from scapy.all import ARP, GRE, ICMP, IP, Ether, Raw, wrpcap
+from scapy.all import (ARP, GRE, ICMP, IP, ICMPv6DestUnreach, ICMPv6EchoReply,
+                       ICMPv6EchoRequest, ICMPv6PacketTooBig, IPv6, Ether, Raw, wrpcap)
 
 MASK64 = (1 << 64) - 1
 
@@ -25,7 +29,9 @@ def mix64(x):
     return x ^ (x >> 31)
 
 
-SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+V6 = "--v6" in sys.argv
+SEED = int(ARGS[1]) if len(ARGS) > 1 else 1
 RUN = mix64(SEED) >> 32
 TESTER, DUT = "192.0.2.1", "192.0.2.2"
 TMAC, DMAC = "02:00:5e:00:00:01", "02:00:5e:00:00:02"
@@ -144,9 +150,75 @@ def build():
     return out
 
 
+TESTER6, DUT6 = "2001:db8::1", "2001:db8::2"
+DMAC6 = "02:00:00:00:00:fe"
+TEN6 = {
+    "blue": dict(vsid=5001, tca="198.51.100.1", tmac="02:00:00:00:00:01",
+                 vca="198.51.100.2", vmac="02:00:00:00:13:89"),
+    "violet": dict(vsid=7002, tca="2001:db8:1b5a::1", tmac="02:00:00:00:00:06",
+                   vca="2001:db8:1b5a::2", vmac="02:00:00:00:1b:5a"),
+}
+
+
+def inner6(frame, case, t, reply=False):
+    """The inner frame: IPv4 or ICMPv6 echo (request to the VM, or its reply)."""
+    tn = TEN6[t]
+    src, dst = (tn["vca"], tn["tca"]) if reply else (tn["tca"], tn["vca"])
+    eth = Ether(src=tn["vmac"], dst=tn["tmac"]) if reply else Ether(src=tn["tmac"], dst=tn["vmac"])
+    data = nonce(frame, case) + bytes(range(16))
+    if ":" in tn["vca"]:
+        echo = ICMPv6EchoReply if reply else ICMPv6EchoRequest
+        return eth / IPv6(src=src, dst=dst) / echo(id=0x4E56, seq=frame, data=data)
+    return eth / IP(src=src, dst=dst, id=frame + 1) / \
+        ICMP(type=0 if reply else 8, id=0x4E56, seq=frame) / Raw(data)
+
+
+def outer6(src, dst, flow=0):
+    mac = (TMAC, DMAC6) if src == TESTER6 else (DMAC6, TMAC)
+    return Ether(src=mac[0], dst=mac[1]) / IPv6(src=src, dst=dst, fl=flow)
+
+
+def probe6(frame, case, key, t):
+    return outer6(TESTER6, DUT6, 0x80000 | frame) / GRE(key_present=1, key=key, proto=0x6558) / \
+        inner6(frame, case, t)
+
+
+def reply6(frame, case, key, t):
+    return outer6(DUT6, TESTER6) / GRE(key_present=1, key=key, proto=0x6558) / \
+        inner6(frame, case, t, reply=True)
+
+
+def build6():
+    out = []
+    t0 = 1767225600.0
+
+    def at(pkt, frame, dt=0.0005):
+        pkt.time = t0 + frame + dt
+        out.append(pkt)
+
+    blue, violet = rfc(5001), rfc(7002)
+    at(probe6(0, 0, blue, "blue"), 0, 0)                    # G6-01
+    at(reply6(0, 0, blue, "blue"), 0)
+    at(probe6(1, 1, violet, "violet"), 1, 0)                # G6-02
+    at(reply6(1, 1, violet, "violet"), 1)
+    p = probe6(2, 2, 5001, "blue")                          # G6-03 draft00 key
+    at(p, 2, 0)
+    at(outer6(DUT6, TESTER6) / ICMPv6DestUnreach(code=4) / Raw(bytes(p[IPv6])[:48]), 2)
+    p = probe6(3, 3, rfc(7002, 0x11), "violet")             # G6-04 NVGRE ICMPv6 1/1
+    at(p, 3, 0)
+    tn = TEN6["violet"]
+    at(outer6(DUT6, TESTER6) / GRE(key_present=1, key=violet, proto=0x6558) /
+       Ether(src=tn["vmac"], dst=tn["tmac"]) / IPv6(src=tn["vca"], dst=tn["tca"]) /
+       ICMPv6DestUnreach(code=1) / Raw(bytes(p[GRE])[:8 + 14 + 40 + 8 + 16]), 3)
+    p = probe6(4, 4, rfc(7001), "blue")                     # G6-05 packet too big
+    at(p, 4, 0)
+    at(outer6(DUT6, TESTER6) / ICMPv6PacketTooBig(mtu=1280) / Raw(bytes(p[IPv6])), 4)
+    return out
+
+
 def main():
-    pkts = build()
-    wrpcap(sys.argv[1], pkts)
+    pkts = build6() if V6 else build()
+    wrpcap(ARGS[0], pkts)
 
 
 if __name__ == "__main__":
