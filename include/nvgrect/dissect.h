@@ -159,10 +159,10 @@ void nv_dissect_frame(const uint8_t *data, uint32_t caplen, uint32_t len,
  * family is a hint, the version nibble decides). qlen must already be
  * clamped to the RFC 4884 length when the ICMP header gives one.
  */
-void nv_dissect_quote(const uint8_t *q, size_t qlen, int family,
-		      struct nv_quote *out);
+void nv_dissect_quote(const uint8_t *qb, size_t qlen, int family,
+		      struct nv_quote *q);
 /* Same for a quote starting at the GRE header (MS-NVGREE UNREACHABLE). */
-void nv_dissect_quote_gre(const uint8_t *q, size_t qlen, struct nv_quote *out);
+void nv_dissect_quote_gre(const uint8_t *qb, size_t qlen, struct nv_quote *q);
 /* "truncated", "malformed", "ok". */
 const char *nv_status_name(enum nv_status s);
 /* True for GRE with K=1 and protocol 0x6558. */
