@@ -11,10 +11,10 @@ kernel_dut_up files
 rc=0
 lab_t unshare -m sh -c '
 	mount -t tmpfs -o size=16k tmpfs "$1" &&
-	"$2" run "$3" --dut "$4" -o "$1/out" --timeout 0.3 --rate 100000 >"$5" 2>&1
+	"$2" run "$3" --dut "$4" -o "$1/out" --timeout 0.3 --rate 1000000 >"$5" 2>&1
 	rc=$?
 	ls -A "$1/out" >"$6" 2>/dev/null
-	exit $rc' sh "$W" "$NVGRECT" "$E2E_DATA/run-long.yaml" "$DUT" "$LAB_RUN/full.log" \
+	exit $rc' sh "$W" "$NVGRECT" "$E2E_DATA/run-burst.yaml" "$DUT" "$LAB_RUN/full.log" \
 	"$LAB_RUN/full.ls" || rc=$?
 [ "$rc" -eq 4 ] || { cat "$LAB_RUN/full.log" >&2; fail "disk full: exit $rc, want 4"; }
 grep -q 'No space left on device' "$LAB_RUN/full.log" || fail "disk full: no ENOSPC message"
