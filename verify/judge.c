@@ -3,7 +3,10 @@
  * its expectations (any one passes). A mismatch gives the level's verdict
  * (MUST -> fail, SHOULD -> warn, MAY/INFO -> info); frames lost to capture
  * drops make the case inconclusive unless a mismatch already fails it
- * (verdicts only get worse: pass < info < warn < inconclusive < fail).
+ * (verdicts only get worse: pass < info < warn < inconclusive < fail). With
+ * drops, only what was seen is evidence: a silent probe, or a rejected one
+ * that was expected to be answered (its reply may be the lost frame), proves
+ * nothing.
  * `observation: any` records what happened as info.
  */
 #include <stdio.h>
@@ -163,6 +166,10 @@ static void judge_case(const struct nv_verifier *v, uint32_t a, uint32_t b,
 			continue;
 		}
 		m = match_index(c, &f);
+		if (m < 0 && f.obs == NV_OBS_REJECTED && v->st.dropped > 0) {
+			inconc = true;      /* a reply may be among the frames lost */
+			continue;
+		}
 		if (m < 0) {
 			if (nbad++ == 0)
 				cr->first_mismatch = i;

@@ -213,6 +213,16 @@ START_TEST(test_correlate_capture_loss)
 	ck_assert_uint_eq(h.res.stats.dropped, 3);
 	vh_free(&h);
 
+	/* rejected where a reply was expected: the reply may be what was lost */
+	vh_init(&h, suite3, NULL);
+	vh_send(&h, 0, 1000 * MS);
+	vh_icmp(&h, 3, 2, 28, 1000 * MS + 100);
+	nv_verify_stats(h.v, &st);
+	vh_finish(&h);
+	ck_assert_int_eq(vh_probe(&h, 0)->obs, NV_OBS_REJECTED);
+	ck_assert_int_eq(vh_case(&h, "A")->verdict, NV_V_INCONCLUSIVE);
+	vh_free(&h);
+
 	vh_init(&h, suite3, NULL);
 	vh_send(&h, 0, 1000 * MS);
 	vh_reply(&h, 0, 1, KEY_RED, 1000 * MS + 300);    /* misdelivered: evidence */
