@@ -96,8 +96,9 @@ check: deps
 
 check-scripts:
 	$(Q)fail=0; for t in $(CHECK_SCRIPTS); do \
-		echo "== $$t"; \
+		echo "== $$t"; t0=$$(date +%s); \
 		NVGRECT=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) sh $$t; rc=$$?; \
+		echo "-- $$t: $$(( $$(date +%s) - t0 )) s"; \
 		if [ $$rc -eq 77 ]; then echo "-- $$t: skipped"; \
 		elif [ $$rc -ne 0 ]; then echo "!! $$t: FAILED ($$rc)"; fail=1; fi; \
 	done; exit $$fail
