@@ -664,9 +664,10 @@ static void find_healthy(struct fctx *c)
 				dx_frames_merge(&fr, &cv->side[1].all_frames);
 			}
 		}
-		if (!replies)
+		if (!replies || (!p->nkeys_ab && !p->nkeys_ba))
 			continue;
-		dx_vsid_str(dx_vsid(c->x, l, p->keys_ab[0]), v, sizeof(v));
+		dx_vsid_str(dx_vsid(c->x, l, p->nkeys_ab ? p->keys_ab[0] : p->keys_ba[0]), v,
+			    sizeof(v));
 		frames_str(&fr, fs, sizeof(fs));
 		fadd(c, NV_DX_INFO, "healthy-pair", &fr, DX_RANK_TOP,
 		     "%s and %s both use the %s layout and their VMs answer each other "
