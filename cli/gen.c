@@ -67,6 +67,9 @@ static void usage(FILE *f)
 		"(2026-01-01T00:00:00Z + the plan's pacing), so the same inputs and --seed\n"
 		"give byte-identical files. Without --dut a built-in documentation DUT is\n"
 		"used (192.0.2.1 -> 192.0.2.2, tenants blue 5001 and green 6001).\n"
+		"Live: frames go only to dut.pa, on an interface without the default\n"
+		"route; dut.mac: auto is resolved by ARP (IPv4), tester.mac: auto is the\n"
+		"interface's own.\n"
 		"\n"
 		"  -w, --write FILE        output file (.pcapng -> pcapng, else pcap)\n"
 		"  -i, --iface IFACE       send live on IFACE (needs --dut)\n"
@@ -86,8 +89,8 @@ static void usage(FILE *f)
 		"  -v, --verbose           dry run: hex dump every frame\n"
 		"  -h, --help              this text\n"
 		"\n"
-		"exit: 0 ok, 2 usage or invalid input, 4 runtime error (I/O, send), 130/143\n"
-		"interrupted\n",
+		"exit: 0 ok, 2 usage or invalid input, 3 DUT unreachable (no ARP answer),\n"
+		"4 runtime error (I/O, send), 130/143 interrupted\n",
 		NV_SEND_RATE_DEFAULT);
 }
 
@@ -598,21 +601,37 @@ static int send_stream(struct gen *g, const struct nv_send_cfg *cfg,
 	return rc;
 }
 
-static void live_macs(struct gen *g)
+#define ARP_TRIES 3
+#define ARP_TIMEOUT_MS 300
+
+/* MACs for a live send: the interface's own, and ARP for the DUT's. */
+static int live_macs(struct gen *g)
 {
-	/* the interface's own MAC as source when the DUT file says auto */
-	struct nv_err err;
+	struct nv_err err = { 0 };
 	uint8_t mac[6];
 
 	if (g->dut.tester.mac.is_auto && nv_send_iface_mac(g->o.iface, mac, &err) == 0)
 		memcpy(g->env.tester_mac, mac, 6);
-	if (g->dut.dut.mac.is_auto)
-		fprintf(stderr, "nvgrect gen: dut.mac is auto: sending to the placeholder "
-			"02:00:5e:00:00:02 (gen does not resolve; nvgrect run does)\n");
 	for (int i = 0; i < g->dut.ntenants; i++)
 		if (g->dut.tenants[i].vm_mac.is_auto)
 			fprintf(stderr, "nvgrect gen: tenant %s: vm_mac is auto: inner frames go "
 				"to the placeholder 02:00:5e:00:00:03\n", g->dut.tenants[i].name);
+	if (!g->dut.dut.mac.is_auto)
+		return 0;
+	if (g->o.dry_run || g->dut.dut.pa.family != AF_INET) {
+		fprintf(stderr, "nvgrect gen: dut.mac is auto: %s to the placeholder "
+			"02:00:5e:00:00:02\n", g->o.dry_run ? "a dry run resolves nothing, frames go"
+			: "no ARP for an IPv6 PA (set dut.mac), frames go");
+		return 0;
+	}
+	if (nv_send_arp_resolve(g->o.iface, g->env.tester_mac, &g->dut.tester.pa,
+				&g->dut.dut.pa, ARP_TRIES, ARP_TIMEOUT_MS, mac, &err) < 0) {
+		fprintf(stderr, "nvgrect gen: dut.mac is auto and %s; set dut.mac in %s\n",
+			err.msg, g->o.dut);
+		return err.code ? err.code : NV_EXIT_RUNTIME;
+	}
+	memcpy(g->env.dut_mac, mac, 6);
+	return 0;
 }
 
 static int to_iface(struct gen *g)
@@ -630,7 +649,8 @@ static int to_iface(struct gen *g)
 	/* the interface interlock first, before any work (the sender repeats it) */
 	if (nv_send_check_iface(g->o.iface, g->o.allow_default_route, &err) < 0)
 		return fail(&err);
-	live_macs(g);
+	if ((rc = live_macs(g)) != 0)
+		return rc;
 	if (g->o.dry_run)
 		return dry_run(g);
 	if (g->o.count) {

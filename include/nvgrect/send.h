@@ -54,6 +54,14 @@ int nv_send_check_iface(const char *iface, bool allow_default_route,
 bool nv_send_iface_has_default_route(const char *iface);
 /* The interface's own MAC (SIOCGIFHWADDR). */
 int nv_send_iface_mac(const char *iface, uint8_t mac[6], struct nv_err *err);
+/*
+ * ARP on the underlay for an IPv4 PA (`dut.mac: auto`): who-has pa tell
+ * src_pa from src_mac, up to `tries` requests one timeout_ms apart, the
+ * first reply from pa wins. NV_EXIT_INCONCLUSIVE when nobody answers.
+ */
+int nv_send_arp_resolve(const char *iface, const uint8_t src_mac[6],
+			const struct nv_addr *src_pa, const struct nv_addr *pa,
+			int tries, int timeout_ms, uint8_t mac[6], struct nv_err *err);
 /* The destination interlock: the frame's outer IP destination is the DUT PA. */
 int nv_send_check_dst(const struct nv_dut *dut, const uint8_t *frame, uint32_t len,
 		      struct nv_err *err);
