@@ -223,51 +223,17 @@ static int parse_args(struct gen_opts *o, int argc, char **argv)
 	return check_args(o);
 }
 
-static void print_diags(const struct nv_diags *ds)
-{
-	char line[NV_ERRBUF_SIZE];
-
-	for (int i = 0; i < ds->n; i++) {
-		if (ds->d[i].line == 0) {
-			fprintf(stderr, "%s: %s\n", ds->path, ds->d[i].msg);
-			continue;
-		}
-		nv_diag_format(ds, i, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
-	}
-	if (ds->dropped)
-		fprintf(stderr, "%s: %d more problems not shown\n", ds->path, ds->dropped);
-}
-
 static int load_inputs(struct gen *g)
 {
-	static struct nv_diags ds;
-	int bad_input = 0;
-
-	memset(&ds, 0, sizeof(ds));
 	if (!g->o.dut) {
 		nv_craft_doc_dut(&g->dut);
 		fprintf(stderr, "nvgrect gen: no --dut: using the built-in documentation DUT "
 			"(192.0.2.1 -> 192.0.2.2, tenants blue 5001, green 6001)\n");
-	} else if (nv_dut_load(g->o.dut, &g->dut, &ds) < 0) {
-		print_diags(&ds);
+	} else if (nv_cli_load_dut(g->o.dut, &g->dut) != 0) {
 		return NV_EXIT_USAGE;
 	}
-	for (int i = 0; i < g->o.nsuites; i++) {
-		memset(&ds, 0, sizeof(ds));
-		g->nloaded = i + 1;
-		if (nv_suite_load(g->o.suites[i], &g->suites[i], &ds) < 0) {
-			print_diags(&ds);
-			bad_input = 1;
-			continue;
-		}
-		memset(&ds, 0, sizeof(ds));
-		if (nv_suite_bind(&g->suites[i], &g->dut, &ds) < 0) {
-			print_diags(&ds);
-			bad_input = 1;
-		}
-	}
-	return bad_input ? NV_EXIT_USAGE : 0;
+	return nv_cli_load_suites((const char *const *)g->o.suites, g->o.nsuites, &g->dut,
+				  g->suites, &g->nloaded);
 }
 
 static int build_plan(struct gen *g)

@@ -29,23 +29,6 @@ static void usage(FILE *f)
 		"exit: 0 every file valid, 2 a file is invalid or unreadable\n");
 }
 
-static void print_diags(const struct nv_diags *ds)
-{
-	char line[NV_ERRBUF_SIZE];
-
-	for (int i = 0; i < ds->n; i++) {
-		/* line 0: the file itself (cannot open), no position to give */
-		if (ds->d[i].line == 0) {
-			fprintf(stderr, "%s: %s\n", ds->path, ds->d[i].msg);
-			continue;
-		}
-		nv_diag_format(ds, i, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
-	}
-	if (ds->dropped)
-		fprintf(stderr, "%s: %d more problems not shown\n", ds->path, ds->dropped);
-}
-
 /* Suite or DUT? Decided from the root mapping's keys; parse problems are reported. */
 static enum file_kind classify(const char *buf, size_t len, struct nv_diags *ds)
 {
@@ -79,7 +62,7 @@ static int load_bind_dut(const char *path)
 	}
 	if (nv_dut_load(path, bind_dut, &ds) == 0)
 		return 0;
-	print_diags(&ds);
+	nv_cli_print_diags(&ds);
 	free(bind_dut);
 	bind_dut = NULL;
 	return -1;
@@ -108,7 +91,7 @@ static int lint_one(const char *path, bool quiet)
 	memset(&ds, 0, sizeof(ds));
 	ds.path = path;
 	if (nv_yx_read_file(path, &buf, &len, &ds) < 0) {
-		print_diags(&ds);
+		nv_cli_print_diags(&ds);
 		return -1;
 	}
 	k = classify(buf, len, &ds);
@@ -121,7 +104,7 @@ static int lint_one(const char *path, bool quiet)
 	}
 	free(buf);
 	ds.path = path;             /* the loaders point it at their own copies */
-	print_diags(&ds);
+	nv_cli_print_diags(&ds);
 	if (rc == 0 && !quiet)
 		printf("%s: ok (%s)\n", path, k == KIND_SUITE ? "suite" : "dut");
 	return rc;
