@@ -50,24 +50,6 @@ uint32_t nv_plan_flow_hash(const struct nv_addr *src, const struct nv_addr *dst,
 	return (uint32_t)(h & 0xffu);
 }
 
-static const char *obs_word(enum nv_obs o)
-{
-	static const char *const names[] = {
-		[NV_OBS_DELIVERED] = "delivered",
-		[NV_OBS_REJECTED] = "rejected",
-		[NV_OBS_SILENT] = "silent",
-		[NV_OBS_MISDELIVERED] = "misdelivered",
-		[NV_OBS_NOT_DELIVERED] = "not-delivered",
-		[NV_OBS_ANY] = "any",
-		[NV_OBS_RATE_LIMITED] = "rate-limited",
-		[NV_OBS_INCONCLUSIVE] = "inconclusive",
-	};
-
-	if ((unsigned)o < sizeof(names) / sizeof(names[0]) && names[o])
-		return names[o];
-	return "?";
-}
-
 const char *nv_plan_expect_str(const struct nv_case *c, char *buf, unsigned len)
 {
 	size_t n = 0;
@@ -76,7 +58,7 @@ const char *nv_plan_expect_str(const struct nv_case *c, char *buf, unsigned len)
 	for (int i = 0; i < c->nexpect && n < len; i++) {
 		const struct nv_expect *e = &c->expect[i];
 		int w = snprintf(buf + n, len - n, "%s%s%s%s", i ? "|" : "",
-				 obs_word(e->obs), e->signature[0] ? ":" : "",
+				 nv_obs_name(e->obs), e->signature[0] ? ":" : "",
 				 e->signature);
 
 		if (w < 0)
@@ -271,11 +253,15 @@ static int count_frames(const struct nv_run_input *in, uint64_t *total)
 	return 0;
 }
 
-/* The gap before a frame: a probe's own gap_ms inside it, else the suite's. */
+/*
+ * The gap before a frame: pacing_ms is the default gap between any two
+ * frames (ICMP rate limits apply inside a probe too); a probe's gap_ms,
+ * when written, replaces it between that probe's own frames.
+ */
 static uint64_t gap_before(const struct nv_suite *s, const struct nv_probe *p,
 			   uint32_t variant)
 {
-	if (variant > 0)
+	if (variant > 0 && p->has_gap)
 		return (uint64_t)p->gap_ms * US_PER_MS;
 	return (uint64_t)s->default_gap_ms * US_PER_MS;
 }

@@ -145,15 +145,6 @@ int nv_rpt_ferr(FILE *f, const char *what, struct nv_err *err)
 	return 0;
 }
 
-int nv_rpt_exit_code(const struct nv_result *r)
-{
-	if (r->counts[NV_V_FAIL] > 0)
-		return NV_EXIT_FAIL;
-	if (r->counts[NV_V_INCONCLUSIVE] > 0)
-		return NV_EXIT_INCONCLUSIVE;
-	return NV_EXIT_OK;
-}
-
 static const char *icmp_unreach_code(unsigned code)
 {
 	switch (code) {

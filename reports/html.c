@@ -129,7 +129,7 @@ static void svg_bars(FILE *f, const struct nv_result *r)
 static void html_summary(FILE *f, const struct nv_result *r)
 {
 	const struct nv_capture_stats *s = &r->stats;
-	int code = nv_rpt_exit_code(r);
+	int code = nv_result_exit_code(r);
 	enum nv_verdict overall = code == NV_EXIT_FAIL ? NV_V_FAIL :
 		code == NV_EXIT_INCONCLUSIVE ? NV_V_INCONCLUSIVE : NV_V_PASS;
 	char buf[64];

@@ -74,7 +74,7 @@ static void write_summary(struct nv_jw *w, const struct nv_result *r)
 		nv_jw_end(w, '}');
 	}
 	nv_jw_end(w, ']');
-	nv_jw_int(w, "exit_code", nv_rpt_exit_code(r));
+	nv_jw_int(w, "exit_code", nv_result_exit_code(r));
 	nv_jw_uint(w, "timeout_ms", r->timeout_ms);
 	nv_jw_uint(w, "sender_frames", r->sender_frames);
 	nv_jw_uint(w, "sender_findings_dropped", r->sender_dropped);

@@ -14,7 +14,7 @@ static void md_summary(FILE *f, const struct nv_result *r)
 {
 	const struct nv_capture_stats *s = &r->stats;
 	char buf[64];
-	int code = nv_rpt_exit_code(r);
+	int code = nv_result_exit_code(r);
 
 	fputs("# nvgrect report: ", f);
 	nv_esc_md(f, r->dut ? r->dut->name : r->endpoint.name);

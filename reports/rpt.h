@@ -75,10 +75,6 @@ void nv_rpt_frames_str(const struct nv_case_result *c, char *buf, size_t len);
 bool nv_rpt_sig_adds(const struct nv_probe_result *p);
 /* mkdir -p (atomic.c). */
 int nv_rpt_mkdir_p(const char *path, struct nv_err *err);
-/* DESIGN §4 exit code of a result: 1 any FAIL, 3 any inconclusive, else 0.
- * Same rule as nv_result_exit_code() (verify/), kept here so reports link
- * without the verifier. */
-int nv_rpt_exit_code(const struct nv_result *r);
 int nv_rpt_ferr(FILE *f, const char *what, struct nv_err *err);
 
 /*

@@ -137,7 +137,7 @@ void nv_report_print_summary(FILE *f, const struct nv_result *r, bool color)
 {
 	int *idx = calloc((size_t)(r->ncases > 0 ? r->ncases : 1), sizeof(*idx));
 	const struct nv_capture_stats *s = &r->stats;
-	int code = nv_rpt_exit_code(r);
+	int code = nv_result_exit_code(r);
 
 	if (!idx) {
 		fputs("nvgrect: out of memory printing the summary\n", f);
