@@ -606,7 +606,7 @@ static void load_probe(struct nv_yx *y, yaml_node_t *m, const char *path,
 	if ((v = field(y, m, path, "inner", sub)))
 		load_inner(y, v, sub, p);
 	opt_u32(y, m, path, "count", 1, COUNT_MAX, &p->count);
-	opt_u32(y, m, path, "gap_ms", 0, GAP_MS_MAX, &p->gap_ms);
+	p->has_gap = opt_u32(y, m, path, "gap_ms", 0, GAP_MS_MAX, &p->gap_ms) > 0;
 }
 
 /* --- expectations ------------------------------------------------------------- */

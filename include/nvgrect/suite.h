@@ -129,9 +129,10 @@ struct nv_probe {
 	} inner;
 
 	uint32_t count;                    /* frames; default 1 (list: per value) */
-	uint32_t gap_ms;                   /* pacing between frames of this probe */
+	uint32_t gap_ms;                   /* pacing between frames of this probe (has_gap) */
 	int tenant_line, tenant_col;       /* where tenant: was written (0 = absent) */
 	bool has_family;                   /* outer.family written; else the DUT's pa decides */
+	bool has_gap;                      /* gap_ms written; else the suite's pacing_ms */
 };
 
 struct nv_expect {

@@ -132,6 +132,7 @@ START_TEST(test_plan_flowid_list_and_pacing)
 	memcpy(p->flowid.values, vals, sizeof(vals));
 	p->count = 2;
 	p->gap_ms = 5;
+	p->has_gap = true;
 	suite.default_gap_ms = 1100;
 	probe(1);
 	kase.nprobes = 2;
@@ -148,6 +149,50 @@ START_TEST(test_plan_flowid_list_and_pacing)
 	ck_assert_uint_eq(plan.p[8].t_offset_us, 7 * 5000u + 1100000u);
 	ck_assert_ptr_eq(nv_plan_get(&plan, 8), &plan.p[8]);
 	ck_assert_ptr_null(nv_plan_get(&plan, 9));
+}
+END_TEST
+
+/*
+ * pacing_ms is the default gap between frames, inside a probe too; a
+ * written gap_ms (0 included) replaces it within that probe. Through the
+ * loader, so has_gap is what core/suite.c records.
+ */
+START_TEST(test_plan_pacing_default_inside_probe)
+{
+	static const char yaml[] =
+		"suite: pace\n"
+		"pacing_ms: 200\n"
+		"cases:\n"
+		"  - id: P-01\n"
+		"    level: INFO\n"
+		"    probes:\n"
+		"      - {flowid: [1, 2, 3]}\n"
+		"      - {count: 2, gap_ms: 0}\n"
+		"      - {count: 2, gap_ms: 30}\n"
+		"      - {flowid: {sweep: {from: 0, to: 2, step: 1}}}\n"
+		"      - {count: 2}\n"
+		"    expect: {observation: any}\n";
+	static const uint32_t want_ms[] = { 0, 200, 400, 600, 600, 800, 830,
+					    1030, 1230, 1430, 1630, 1830 };
+	struct nv_suite s;
+	struct nv_diags ds;
+	struct nv_run_input in = { .nsuites = 1, .suites = &s, .dut = &dut, .seed = 1 };
+	struct nv_err e = { 0 };
+
+	memset(&ds, 0, sizeof(ds));
+	ck_assert_int_eq(nv_suite_load_mem("pace.yaml", yaml, sizeof(yaml) - 1, &s, &ds), 0);
+	ck_assert(!s.cases[0].probes[0].has_gap);
+	ck_assert(s.cases[0].probes[1].has_gap);
+	ck_assert_uint_eq(s.cases[0].probes[1].gap_ms, 0);
+	ck_assert(s.cases[0].probes[2].has_gap);
+	ck_assert_int_eq(nv_plan_build(&in, &plan, &e), 0);
+	ck_assert_uint_eq(plan.n, sizeof(want_ms) / sizeof(want_ms[0]));
+	for (uint32_t i = 0; i < plan.n; i++)
+		ck_assert_msg(plan.p[i].t_offset_us == want_ms[i] * 1000ull,
+			      "frame %u at %llu us, want %u ms", i,
+			      (unsigned long long)plan.p[i].t_offset_us, want_ms[i]);
+	nv_plan_free(&plan);
+	nv_suite_free(&s);
 }
 END_TEST
 
@@ -644,6 +689,7 @@ static Suite *craft_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, test_plan_comment_and_key);
 	tcase_add_test(t, test_plan_flowid_list_and_pacing);
+	tcase_add_test(t, test_plan_pacing_default_inside_probe);
 	tcase_add_test(t, test_plan_sweep_random_hash);
 	tcase_add_test(t, test_plan_raw_key_filter_runid);
 	tcase_add_test(t, test_plan_unknown_tenant);
