@@ -47,7 +47,15 @@ static const char *const udp_keys[] = { "sport", "dport", NULL };
 static const char *const flowid_keys[] = { "sweep", NULL };
 static const char *const sweep_keys[] = { "from", "to", "step", NULL };
 static const char *const expect_keys[] = { "observation", "signature", "tenant",
-					   "rate_limit_ok", NULL };
+					   "rate_limit_ok", "sender", NULL };
+static const char *const sender_rule_names[NV_SR_COUNT] = {
+	[NV_SR_C_BIT] = "c_bit", [NV_SR_S_BIT] = "s_bit", [NV_SR_K_BIT] = "k_bit",
+	[NV_SR_VERSION] = "version", [NV_SR_RESERVED0] = "reserved0",
+	[NV_SR_PROTO] = "proto", [NV_SR_INNER_VLAN] = "inner_vlan",
+	[NV_SR_INNER_FCS] = "inner_fcs", [NV_SR_OUTER_FRAGMENT] = "outer_fragment",
+	[NV_SR_RESERVED_VSID] = "reserved_vsid", [NV_SR_VENDOR_VSID] = "vendor_vsid",
+	[NV_SR_RESERVED_BITS] = "reserved_bits", [NV_SR_FLOWID] = "flowid",
+};
 
 static const char *const family_names[] = { "ipv4", "ipv6" };
 static const char *const csum_names[] = { [NV_CSUM_GOOD] = "good", [NV_CSUM_BAD] = "bad" };
@@ -635,6 +643,56 @@ static bool signature_ok(const char *s)
 	return false;
 }
 
+const char *nv_sender_rule_name(enum nv_sender_rule r)
+{
+	return (unsigned)r < NV_SR_COUNT ? sender_rule_names[r] : NULL;
+}
+
+/* One rule name of a `sender:` list; a repeated one is an error. */
+static void load_sender_rule(struct nv_yx *y, yaml_node_t *v, const char *path,
+			     uint32_t *rules)
+{
+	int r;
+
+	if (nv_yx_enum(y, v, path, sender_rule_names, NV_SR_COUNT, &r) < 0)
+		return;
+	if (*rules & 1u << r)
+		nv_yx_err(y, v, path, "rule '%s' named twice", sender_rule_names[r]);
+	*rules |= 1u << r;
+}
+
+/* sender: clean (every rule) | [rule, ...]; judged on the DUT's replies. */
+static void load_sender(struct nv_yx *y, yaml_node_t *v, const char *path,
+			struct nv_expect *e)
+{
+	char sub[NV_YX_PATH_MAX];
+	int n;
+
+	if (e->obs != NV_OBS_DELIVERED && e->obs != NV_OBS_MISDELIVERED &&
+	    e->obs != NV_OBS_ANY) {
+		nv_yx_err(y, v, path, "sender rules judge the DUT's replies: they need observation delivered, misdelivered or any");
+		return;
+	}
+	if (v->type == YAML_SCALAR_NODE) {
+		if (strcmp((const char *)v->data.scalar.value, "clean") == 0)
+			e->sender_rules = NV_SENDER_CLEAN;
+		else
+			nv_yx_err(y, v, path, "expected clean or a list of rules, got '%.40s'",
+				  (const char *)v->data.scalar.value);
+		return;
+	}
+	if (!nv_yx_is_seq(y, v, path))
+		return;
+	n = nv_yx_seq_len(v);
+	if (n < 1 || n > NV_SR_COUNT) {
+		nv_yx_err(y, v, path, "%d rules, expected 1..%d", n, NV_SR_COUNT);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		load_sender_rule(y, nv_yx_item(y, v, i), nv_yx_path_idx(sub, sizeof(sub), path, i),
+				 &e->sender_rules);
+}
+
 static void load_expect(struct nv_yx *y, yaml_node_t *m, const char *path,
 			struct nv_expect *e)
 {
@@ -668,6 +726,8 @@ static void load_expect(struct nv_yx *y, yaml_node_t *m, const char *path,
 	    e->obs != NV_OBS_DELIVERED && e->obs != NV_OBS_MISDELIVERED)
 		nv_yx_err(y, v, sub, "a tenant needs observation delivered or misdelivered");
 	opt_bool(y, m, path, "rate_limit_ok", &e->rate_limit_ok);
+	if ((v = field(y, m, path, "sender", sub)))
+		load_sender(y, v, sub, e);
 }
 
 static void load_expects(struct nv_yx *y, yaml_node_t *v, const char *path,

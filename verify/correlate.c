@@ -175,13 +175,16 @@ static uint8_t err_kind(const struct nv_pkt *p)
 }
 
 static void record_error(struct nv_verifier *v, int64_t f, const struct nv_pkt *p,
-			 const uint8_t *data, uint64_t ts, uint32_t capf)
+			 const struct nv_sender_frame *sf, const uint8_t *data, uint64_t ts,
+			 uint32_t capf)
 {
 	struct nv_vprobe *vp = &v->vp[f];
 
 	if (!in_time(v, vp, ts))
 		return;
 	v->st.responses++;
+	if (p->gre.present)
+		nv_sender_attach(v, (uint32_t)f, p, sf, capf);
 	if (vp->errors++ >= answers_due(v, vp)) {
 		vp->dups++;
 		return;
@@ -216,13 +219,16 @@ static void note_other_reply(const struct nv_verifier *v, struct nv_vprobe *vp,
 }
 
 static void record_reply(struct nv_verifier *v, int64_t f, const struct nv_pkt *p,
-			 const uint8_t *data, uint64_t ts, uint32_t capf)
+			 const struct nv_sender_frame *sf, const uint8_t *data, uint64_t ts,
+			 uint32_t capf)
 {
 	struct nv_vprobe *vp = &v->vp[f];
 
 	if (!in_time(v, vp, ts))
 		return;
 	v->st.responses++;
+	if (p->gre.present)
+		nv_sender_attach(v, (uint32_t)f, p, sf, capf);
 	if (vp->replies)
 		note_other_reply(v, vp, p);
 	if (vp->replies++ >= answers_due(v, vp)) {
@@ -235,6 +241,7 @@ static void record_reply(struct nv_verifier *v, int64_t f, const struct nv_pkt *
 	vp->reply_has_key = p->gre.has_key;
 	vp->reply_key = p->gre.key;
 	vp->reply_tenant = (int8_t)nv_vf_tenant_of_reply(v, p);
+	vp->reply_capf = capf;
 	if (vp->slot >= 0)
 		nv_evidence_fill(&v->res[vp->slot].reply, data, p->caplen, p->len, ts,
 				 capf, p);
@@ -333,8 +340,9 @@ static bool is_echo_request(const struct nv_pkt *p)
 }
 
 /* An encapsulated frame from the DUT answering a probe? */
-static bool reply(struct nv_verifier *v, const struct nv_pkt *p, const uint8_t *data,
-		  uint64_t ts, uint32_t capf)
+static bool reply(struct nv_verifier *v, const struct nv_pkt *p,
+		  const struct nv_sender_frame *sf, const uint8_t *data, uint64_t ts,
+		  uint32_t capf)
 {
 	int64_t f = -1;
 
@@ -349,7 +357,7 @@ static bool reply(struct nv_verifier *v, const struct nv_pkt *p, const uint8_t *
 		f = arp_frame(v, &p->l4.arp_spa, ts);
 	if (f < 0)
 		return false;
-	record_reply(v, f, p, data, ts, capf);
+	record_reply(v, f, p, sf, data, ts, capf);
 	return true;
 }
 
@@ -357,8 +365,10 @@ void nv_verify_frame(struct nv_verifier *v, const uint8_t *data, uint32_t caplen
 		     uint32_t len, uint64_t ts_us, uint32_t capture_frame)
 {
 	struct nv_pkt p;
+	struct nv_sender_frame sf;      /* actual[] is read only where bad says */
 	int64_t f;
 
+	sf.bad = 0;
 	nv_dissect_frame(data, caplen, len, &p);
 	v->st.captured++;
 	if (p.status == NV_DIS_TRUNCATED)
@@ -373,15 +383,17 @@ void nv_verify_frame(struct nv_verifier *v, const uint8_t *data, uint32_t caplen
 	}
 	if (!nv_vf_from_dut(v, &p))
 		return;
-	if (p.gre.present)
-		nv_sender_check(v, &p, capture_frame);
+	if (p.gre.present) {
+		nv_sender_frame_check(&p, data, &sf);
+		nv_sender_check(v, &p, &sf, capture_frame);
+	}
 	if (p.is_icmp_error) {
 		f = quoted_frame(v, &p.quote);
 		if (f >= 0) {
-			record_error(v, f, &p, data, ts_us, capture_frame);
+			record_error(v, f, &p, &sf, data, ts_us, capture_frame);
 			return;
 		}
-	} else if (p.has_inner && reply(v, &p, data, ts_us, capture_frame)) {
+	} else if (p.has_inner && reply(v, &p, &sf, data, ts_us, capture_frame)) {
 		return;
 	}
 	v->st.unsolicited++;

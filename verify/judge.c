@@ -145,14 +145,144 @@ static void mismatch_detail(const struct nv_verifier *v, uint32_t i, uint32_t nb
 		snprintf(buf + n, len - (size_t)n, "; %u of %u frames differ", nbad, nframes);
 }
 
+/* Sender rules broken by the frames of one case, under the expectations they matched. */
+struct sender_tally {
+	uint32_t rules;             /* union of the rules the matched expectations name */
+	uint32_t judged;            /* frames judged that drew a DUT frame */
+	uint32_t nbad[NV_SR_COUNT]; /* frames breaking each rule */
+	uint32_t capf[NV_SR_COUNT], actual[NV_SR_COUNT];
+};
+
+/* Key rules on a frame's reply key, read in the layout the DUT emits. */
+static uint32_t key_rules(const struct nv_verifier *v, const struct nv_vprobe *vp,
+			  uint32_t actual[NV_SR_COUNT])
+{
+	struct nv_key_reading kr;
+	uint32_t bad = 0;
+
+	if (!v->emits || !vp->replies || !vp->reply_has_key)
+		return 0;
+	nv_key_decode(v->emits, vp->reply_key, &kr);
+	if (kr.problems & NV_KEYP_VSID_RESERVED) {
+		bad |= 1u << NV_SR_RESERVED_VSID;
+		actual[NV_SR_RESERVED_VSID] = kr.vsid;
+	}
+	if (kr.problems & NV_KEYP_VSID_VENDOR) {
+		bad |= 1u << NV_SR_VENDOR_VSID;
+		actual[NV_SR_VENDOR_VSID] = kr.vsid;
+	}
+	if (kr.problems & NV_KEYP_RESERVED_BITS) {
+		bad |= 1u << NV_SR_RESERVED_BITS;
+		actual[NV_SR_RESERVED_BITS] = kr.reserved;
+	}
+	return bad;
+}
+
+static void tally_frame(const struct nv_verifier *v, uint32_t i, uint32_t rules,
+			struct sender_tally *t)
+{
+	const struct nv_vprobe *vp = &v->vp[i];
+	const struct nv_case_sender *cs;
+	uint32_t kactual[NV_SR_COUNT] = { 0 }, kbad, hbad;
+
+	if (!rules || vp->scase < 0)
+		return;
+	cs = &v->cs[vp->scase];
+	t->rules |= rules;
+	if (vp->replies || vp->errors)
+		t->judged++;
+	hbad = vp->sender_bad & rules;
+	kbad = key_rules(v, vp, kactual) & rules;
+	for (int r = 0; r < NV_SR_COUNT; r++) {
+		if (!((hbad | kbad) & 1u << r) || t->nbad[r]++)
+			continue;
+		/* header rules: the case's first offending frame; key rules: this reply */
+		t->capf[r] = hbad & 1u << r ? cs->capf[r] : vp->reply_capf;
+		t->actual[r] = hbad & 1u << r ? cs->actual[r] : kactual[r];
+	}
+}
+
+/* A rule's verdict, but no worse than the case's own level allows. */
+static enum nv_verdict capped(enum nv_verdict rule, enum nv_verdict kase)
+{
+	return rule < kase ? rule : kase;
+}
+
+/*
+ * The worst sender-rule verdict of a case, with a detail naming the rule,
+ * its clause, the capture frame, and expected vs actual.
+ */
+static enum nv_verdict judge_sender(const struct nv_verifier *v, const struct nv_case *c,
+				    const struct sender_tally *t, int32_t scase,
+				    char *buf, size_t len)
+{
+	enum nv_verdict worst = NV_V_PASS, kase = level_verdict(c->level);
+	int first = -1, nbroken = 0;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int r = 0; r < NV_SR_COUNT; r++) {
+		enum nv_verdict rv;
+
+		if (!t->nbad[r])
+			continue;
+		nbroken++;
+		rv = capped(level_verdict(nv_sender_rule_level((enum nv_sender_rule)r)), kase);
+		if (first < 0 || rv > worst) {
+			worst = rv;
+			first = r;
+		}
+	}
+	if (first >= 0) {
+		int w = nv_sender_rule_detail((enum nv_sender_rule)first, t->capf[first],
+					      t->actual[first], buf, len);
+
+		n = w > 0 && (size_t)w < len ? (size_t)w : len - 1;
+		snprintf(buf + n, len - n, "; %u of %u answered frames%s", t->nbad[first],
+			 t->judged, nbroken > 1 ? "; other rules broken too" : "");
+		return worst;
+	}
+	if ((t->rules & 1u << NV_SR_FLOWID) && scase >= 0 &&
+	    nv_sender_case_flowid(&v->cs[scase], v->emits, buf, len))
+		return capped(level_verdict(nv_sender_rule_level(NV_SR_FLOWID)), kase);
+	return NV_V_PASS;
+}
+
+/* The sender verdict's reason goes first; a clean check says so at the end. */
+static void prepend_sender(struct nv_case_result *cr, const char *sdet,
+			   const struct sender_tally *t)
+{
+	char rest[NV_TEXT_MAX];
+	size_t n = strlen(cr->detail), k = strlen(sdet);
+
+	if (sdet[0]) {
+		/* sdet first, then "; " and as much of the old detail as fits */
+		memcpy(rest, cr->detail, n + 1);
+		memcpy(cr->detail, sdet, k + 1);
+		if (k + 3 < sizeof(cr->detail)) {
+			memcpy(cr->detail + k, "; ", 2);
+			n = n < sizeof(cr->detail) - k - 3 ? n : sizeof(cr->detail) - k - 3;
+			memcpy(cr->detail + k + 2, rest, n);
+			cr->detail[k + 2 + n] = '\0';
+		}
+	} else if (t->rules && n + 1 < sizeof(cr->detail)) {
+		snprintf(cr->detail + n, sizeof(cr->detail) - n,
+			 "; sender rules kept by %u answered frames", t->judged);
+	}
+}
+
 static void judge_case(const struct nv_verifier *v, uint32_t a, uint32_t b,
 		       struct nv_case_result *cr)
 {
 	const struct nv_case *c = v->plan->p[a].kase;
 	uint32_t nbad = 0, nany = 0;
 	bool inconc = false;
-	enum nv_verdict vd = NV_V_PASS;
+	enum nv_verdict vd = NV_V_PASS, sv;
+	struct sender_tally t;
+	char sdet[NV_TEXT_MAX];
 	size_t n;
+
+	memset(&t, 0, sizeof(t));
 
 	cr->first_mismatch = -1;
 	for (uint32_t i = a; i < b; i++) {
@@ -173,8 +303,10 @@ static void judge_case(const struct nv_verifier *v, uint32_t a, uint32_t b,
 		if (m < 0) {
 			if (nbad++ == 0)
 				cr->first_mismatch = i;
-		} else if (c->expect[m].obs == NV_OBS_ANY) {
-			nany++;
+		} else {
+			if (c->expect[m].obs == NV_OBS_ANY)
+				nany++;
+			tally_frame(v, i, c->expect[m].sender_rules, &t);
 		}
 	}
 	if (nbad)
@@ -183,17 +315,22 @@ static void judge_case(const struct nv_verifier *v, uint32_t a, uint32_t b,
 		vd = NV_V_INFO;
 	if (inconc && vd < NV_V_INCONCLUSIVE)
 		vd = NV_V_INCONCLUSIVE;
+	/* a broken sender rule is evidence: it stands even beside capture loss */
+	sv = judge_sender(v, c, &t, v->vp[a].scase, sdet, sizeof(sdet));
+	if (sv > vd || (sv == NV_V_FAIL && vd == NV_V_INCONCLUSIVE))
+		vd = sv;
 	cr->verdict = vd;
 	if (nbad) {
 		mismatch_detail(v, (uint32_t)cr->first_mismatch, nbad, b - a, cr->detail,
 				sizeof(cr->detail));
-		return;
+	} else {
+		n = summary(v, a, b, cr, cr->detail, sizeof(cr->detail));
+		if (inconc && n + 1 < sizeof(cr->detail))
+			snprintf(cr->detail + n, sizeof(cr->detail) - n,
+				 "; capture dropped %llu frames: silence proves nothing",
+				 (unsigned long long)v->st.dropped);
 	}
-	n = summary(v, a, b, cr, cr->detail, sizeof(cr->detail));
-	if (inconc && n + 1 < sizeof(cr->detail))
-		snprintf(cr->detail + n, sizeof(cr->detail) - n,
-			 "; capture dropped %llu frames: silence proves nothing",
-			 (unsigned long long)v->st.dropped);
+	prepend_sender(cr, sdet, &t);
 }
 
 int nv_judge(struct nv_verifier *v, struct nv_result *r, struct nv_err *err)

@@ -7,32 +7,70 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nvgrect/crc32.h"
 #include "verify_int.h"
 
 #define NV_TEB 0x6558
 #define NV_GRE_MUST_BE_ZERO 0x4ff8u     /* R, s, Recur, reserved0 (RFC 2784 bits 1, 4-12) */
 #define NV_KEY_HASH_MULT 2654435761u    /* Knuth's multiplicative hash */
+#define NV_ETH_HLEN 14
+#define NV_VLAN_HLEN 4
+#define NV_ETHERTYPE_ARP 0x0806
+#define NV_ARP_LEN 28
+#define NV_IP_MF_SHIFT 13               /* MF beside the offset, as on the wire */
+#define NV_SENDER_VSID_FIRST 0x1000u           /* RFC 7637 §3.4: 0-0xFFF reserved */
+#define NV_SENDER_VSID_VENDOR 0xffffffu
 
 struct rule {
 	const char *name, *clause, *what;
+	enum nv_level level;
+	const char *cmp;                /* how actual should relate to expected */
+	uint32_t expected;
 };
 
-static const struct rule R_C = { "gre.c_bit_set", "RFC 7637 §3.2", "checksum present (C=1)" };
-static const struct rule R_S = { "gre.s_bit_set", "RFC 7637 §3.2", "sequence number present (S=1)" };
-static const struct rule R_K = { "gre.k_bit_clear", "RFC 7637 §3.2", "no key (K=0)" };
-static const struct rule R_VER = { "gre.version_nonzero", "RFC 2784 §2.3.1", "GRE version" };
-static const struct rule R_RSVD = { "gre.reserved0_nonzero", "RFC 2784 §2.3", "reserved0 bits" };
-static const struct rule R_PROTO = { "gre.proto_not_teb", "RFC 7637 §3.2", "protocol type" };
-static const struct rule R_VLAN = { "inner.vlan_tag", "RFC 7637 §3.3", "inner 802.1Q tag" };
-static const struct rule R_FRAG = { "outer.fragment", "RFC 7637 §4.4", "outer IP fragment" };
-static const struct rule R_VSID = { "key.vsid_reserved", "RFC 7637 §3.4", "VSID in 0-0xFFF" };
-static const struct rule R_VEND = { "key.vsid_vendor", "RFC 7637 §3.4", "VSID 0xFFFFFF" };
-static const struct rule R_RBITS = { "key.reserved_bits", "draft-sridharan-virtualization-nvgre-00 §3", "reserved key bits" };
+/*
+ * Indexed by enum nv_sender_rule. The FCS check is a heuristic (a trailer
+ * that happens to be its own CRC-32 is 1 in 2^32), so it only warns; so do
+ * the FlowID rules, which infer "not generated" from what the keys show.
+ */
+static const struct rule rules[NV_SR_COUNT] = {
+	[NV_SR_C_BIT] = { "gre.c_bit_set", "RFC 7637 §3.2", "C bit (checksum present)", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_S_BIT] = { "gre.s_bit_set", "RFC 7637 §3.2", "S bit (sequence number present)", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_K_BIT] = { "gre.k_bit_clear", "RFC 7637 §3.2", "K bit (key present)", NV_LEVEL_MUST, "", 1 },
+	[NV_SR_VERSION] = { "gre.version_nonzero", "RFC 2784 §2.3.1", "GRE version", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_RESERVED0] = { "gre.reserved0_nonzero", "RFC 2784 §2.3", "GRE reserved bits 1, 4-12", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_PROTO] = { "gre.proto_not_teb", "RFC 7637 §3.2", "GRE protocol type", NV_LEVEL_MUST, "", NV_TEB },
+	[NV_SR_INNER_VLAN] = { "inner.vlan_tag", "RFC 7637 §3.3", "inner 802.1Q tags", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_INNER_FCS] = { "inner.fcs_present", "RFC 7637 §3.2",
+			      "inner frame's last 4 bytes are its CRC-32 (an FCS), value", NV_LEVEL_SHOULD, "no FCS, ", 0 },
+	[NV_SR_OUTER_FRAGMENT] = { "outer.fragment", "RFC 7637 §4.4", "outer IP MF|fragment offset", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_RESERVED_VSID] = { "key.vsid_reserved", "RFC 7637 §3.4", "VSID", NV_LEVEL_MUST, ">= ", NV_SENDER_VSID_FIRST },
+	[NV_SR_VENDOR_VSID] = { "key.vsid_vendor", "RFC 7637 §3.4", "VSID", NV_LEVEL_SHOULD, "< ", NV_SENDER_VSID_VENDOR },
+	[NV_SR_RESERVED_BITS] = { "key.reserved_bits", "draft-sridharan-virtualization-nvgre-00 §3",
+				  "reserved key bits", NV_LEVEL_MUST, "", 0 },
+	[NV_SR_FLOWID] = { "key.flowid", "RFC 7637 §3.2", "FlowID", NV_LEVEL_SHOULD, "", 0 },
+};
 
 static const struct rule R_FCONST = { "key.flowid_constant_nonzero", "RFC 7637 §3.2",
-				      "one non-zero FlowID for every flow (not generated, so it must be 0)" };
+				      "one non-zero FlowID for every flow (not generated, so it must be 0)",
+				      NV_LEVEL_SHOULD, "", 0 };
 static const struct rule R_FUNSTABLE = { "key.flowid_unstable", "RFC 7637 §3.2",
-					 "FlowID changed within one inner flow" };
+					 "FlowID changed within one inner flow", NV_LEVEL_SHOULD, "", 0 };
+
+enum nv_level nv_sender_rule_level(enum nv_sender_rule r)
+{
+	return (unsigned)r < NV_SR_COUNT ? rules[r].level : NV_LEVEL_INFO;
+}
+
+int nv_sender_rule_detail(enum nv_sender_rule r, uint32_t capf, uint32_t actual,
+			  char *buf, size_t len)
+{
+	const struct rule *u = &rules[r];
+
+	return snprintf(buf, len, "sender rule %s (%s %s, %s) capture frame %u: %s: expected %s%u (0x%x), actual %u (0x%x)",
+			nv_sender_rule_name(r), u->name, u->clause, nv_level_name(u->level), capf,
+			u->what, u->cmp, u->expected, u->expected, actual, actual);
+}
 
 static void finding(struct nv_verifier *v, const struct rule *r, uint32_t capf,
 		    uint32_t count, uint32_t actual, uint32_t expected)
@@ -54,8 +92,72 @@ static void finding(struct nv_verifier *v, const struct rule *r, uint32_t capf,
 	f->capture_frame = capf;
 	f->count = count;
 	snprintf(f->detail, sizeof(f->detail),
-		 "%s: expected %u (0x%x), actual %u (0x%x) in frame %u", r->what,
+		 "%s: expected %s%u (0x%x), actual %u (0x%x) in frame %u", r->what, r->cmp,
 		 expected, expected, actual, actual, capf);
+}
+
+/*
+ * RFC 7637 §3.2: the inner frame carries no FCS. Only frames with at least
+ * 4 bytes after their L3 datagram (or ARP body) are tested, so the common
+ * case costs a few compares; the trailer is an FCS when it is the CRC-32 of
+ * everything before it, least significant byte first as on the wire.
+ */
+static bool inner_fcs(const struct nv_pkt *p, const uint8_t *data, uint32_t *fcs)
+{
+	uint32_t outer_ip = NV_ETH_HLEN + NV_VLAN_HLEN * (uint32_t)p->nvlan;
+	uint32_t end = outer_ip + p->ip.total_len, l3, l3len, crc;
+	const uint8_t *t;
+
+	if (!data || !p->has_inner || !p->ip.total_len || end > p->caplen || p->ip.is_fragment)
+		return false;
+	l3 = p->inner_off + NV_ETH_HLEN + NV_VLAN_HLEN * (uint32_t)p->invlan;
+	if (p->iip.present)
+		l3len = p->iip.total_len;
+	else if (p->iethertype == NV_ETHERTYPE_ARP)
+		l3len = NV_ARP_LEN;
+	else
+		return false;
+	if (l3 + l3len + NV_FCS_LEN > end)
+		return false;
+	t = data + end - NV_FCS_LEN;
+	*fcs = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+	crc = nv_crc32(data + p->inner_off, end - NV_FCS_LEN - p->inner_off);
+	return crc == *fcs;
+}
+
+static void bad(struct nv_sender_frame *sf, enum nv_sender_rule r, uint32_t actual)
+{
+	sf->bad |= 1u << r;
+	sf->actual[r] = actual;
+}
+
+void nv_sender_frame_check(const struct nv_pkt *p, const uint8_t *data,
+			   struct nv_sender_frame *sf)
+{
+	const struct nv_greinfo *g = &p->gre;
+	uint32_t fcs;
+
+	sf->bad = 0;
+	if (p->ip.is_fragment)
+		bad(sf, NV_SR_OUTER_FRAGMENT, (uint32_t)p->ip.mf << NV_IP_MF_SHIFT | p->ip.frag_off);
+	if (!g->present)
+		return;
+	if (g->c)
+		bad(sf, NV_SR_C_BIT, 1);
+	if (g->s)
+		bad(sf, NV_SR_S_BIT, 1);
+	if (!g->k)
+		bad(sf, NV_SR_K_BIT, 0);
+	if (g->version)
+		bad(sf, NV_SR_VERSION, g->version);
+	if (g->r || g->strict || g->recursion || g->reserved0)
+		bad(sf, NV_SR_RESERVED0, (uint32_t)(g->flags & NV_GRE_MUST_BE_ZERO));
+	if (g->proto != NV_TEB)
+		bad(sf, NV_SR_PROTO, g->proto);
+	if (p->invlan > 0)
+		bad(sf, NV_SR_INNER_VLAN, (uint32_t)p->invlan);
+	if (inner_fcs(p, data, &fcs))
+		bad(sf, NV_SR_INNER_FCS, fcs);
 }
 
 static void note_key(struct nv_verifier *v, uint32_t key, uint32_t capf)
@@ -87,12 +189,9 @@ static uint32_t addr_hash(const struct nv_addr *a, uint32_t h)
 	return h;
 }
 
-/* Keys per inner (src, dst): a FlowID is per flow, so it should not move. */
-static void note_flow(struct nv_verifier *v, const struct nv_pkt *p, uint32_t capf)
+/* One more key for an inner flow: the first, or a change from it. */
+static void flow_step(struct nv_flowseen *f, const struct nv_pkt *p, uint32_t capf)
 {
-	uint32_t h = addr_hash(&p->iip.dst, addr_hash(&p->iip.src, 2166136261u));
-	struct nv_flowseen *f = &v->flows[h % NV_FLOWTAB_MAX];
-
 	if (!f->used || !nv_addr_eq(&f->src, &p->iip.src) || !nv_addr_eq(&f->dst, &p->iip.dst)) {
 		memset(f, 0, sizeof(*f));
 		f->used = true;
@@ -108,29 +207,89 @@ static void note_flow(struct nv_verifier *v, const struct nv_pkt *p, uint32_t ca
 	}
 }
 
-void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p, uint32_t capf)
+/* Keys per inner (src, dst): a FlowID is per flow, so it should not move. */
+static void note_flow(struct nv_verifier *v, const struct nv_pkt *p, uint32_t capf)
+{
+	uint32_t h = addr_hash(&p->iip.dst, addr_hash(&p->iip.src, 2166136261u));
+
+	flow_step(&v->flows[h % NV_FLOWTAB_MAX], p, capf);
+}
+
+/* The same per case, exactly (a short list, no hashing). */
+static void case_flow(struct nv_case_sender *cs, const struct nv_pkt *p, uint32_t capf)
+{
+	for (int i = 0; i < cs->nflows; i++)
+		if (nv_addr_eq(&cs->flows[i].src, &p->iip.src) &&
+		    nv_addr_eq(&cs->flows[i].dst, &p->iip.dst)) {
+			flow_step(&cs->flows[i], p, capf);
+			return;
+		}
+	if (cs->nflows < NV_CASE_FLOWS)
+		flow_step(&cs->flows[cs->nflows++], p, capf);
+}
+
+void nv_sender_attach(struct nv_verifier *v, uint32_t f, const struct nv_pkt *p,
+		      const struct nv_sender_frame *sf, uint32_t capf)
+{
+	struct nv_vprobe *vp = &v->vp[f];
+	struct nv_case_sender *cs;
+
+	if (vp->scase < 0)
+		return;
+	cs = &v->cs[vp->scase];
+	vp->sender_bad |= (uint16_t)sf->bad;
+	for (int r = 0; r < NV_SR_COUNT; r++)
+		if ((sf->bad & 1u << r) && !cs->capf[r]) {
+			cs->capf[r] = capf;
+			cs->actual[r] = sf->actual[r];
+		}
+	if (p->gre.has_key && p->iip.present && !p->is_icmp_error)
+		case_flow(cs, p, capf);
+}
+
+int nv_sender_case_flowid(const struct nv_case_sender *cs, const struct nv_layout *emits,
+			  char *buf, size_t len)
+{
+	struct nv_key_reading a, b;
+	uint32_t first = 0, same = 0;
+
+	if (!emits || emits->flow_width == 0)
+		return 0;
+	for (int i = 0; i < cs->nflows; i++) {
+		const struct nv_flowseen *f = &cs->flows[i];
+
+		nv_key_decode(emits, f->key, &a);
+		if (f->changes) {
+			nv_key_decode(emits, f->other_key, &b);
+			if (a.vsid == b.vsid && a.flowid != b.flowid) {
+				snprintf(buf, len, "sender rule flowid (%s %s, %s) capture frame %u: FlowID within one inner flow: expected %u (0x%02x) as in frame %u, actual %u (0x%02x)",
+					 R_FUNSTABLE.name, R_FUNSTABLE.clause,
+					 nv_level_name(R_FUNSTABLE.level), f->change_frame, a.flowid,
+					 a.flowid, f->first_frame, b.flowid, b.flowid);
+				return 1;
+			}
+		}
+		if (i == 0)
+			first = a.flowid;
+		same += a.flowid == first;
+	}
+	if (cs->nflows < 2 || same != (uint32_t)cs->nflows || first == 0)
+		return 0;
+	snprintf(buf, len, "sender rule flowid (%s %s, %s) capture frame %u: FlowID over %d inner flows: expected 0 (0x00) or per-flow entropy, actual %u (0x%02x) on every flow",
+		 R_FCONST.name, R_FCONST.clause, nv_level_name(R_FCONST.level),
+		 cs->flows[0].first_frame, cs->nflows, first, first);
+	return 1;
+}
+
+void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p,
+		     const struct nv_sender_frame *sf, uint32_t capf)
 {
 	const struct nv_greinfo *g = &p->gre;
 
 	v->sender_frames++;
-	if (p->ip.is_fragment)
-		finding(v, &R_FRAG, capf, 1, p->ip.frag_off, 0);
-	if (!g->present)
-		return;
-	if (g->c)
-		finding(v, &R_C, capf, 1, 1, 0);
-	if (g->s)
-		finding(v, &R_S, capf, 1, 1, 0);
-	if (!g->k)
-		finding(v, &R_K, capf, 1, 0, 1);
-	if (g->version)
-		finding(v, &R_VER, capf, 1, g->version, 0);
-	if (g->r || g->strict || g->recursion || g->reserved0)
-		finding(v, &R_RSVD, capf, 1, (uint32_t)(g->flags & NV_GRE_MUST_BE_ZERO), 0);
-	if (g->proto != NV_TEB)
-		finding(v, &R_PROTO, capf, 1, g->proto, NV_TEB);
-	if (p->invlan > 0)
-		finding(v, &R_VLAN, capf, 1, (uint32_t)p->invlan, 0);
+	for (int r = 0; r < NV_SR_COUNT; r++)
+		if (sf->bad & 1u << r)
+			finding(v, &rules[r], capf, 1, sf->actual[r], rules[r].expected);
 	/* an NVGRE-carried ICMP error echoes the key it refuses: not the DUT's own */
 	if (g->has_key && !p->is_icmp_error)
 		note_key(v, g->key, capf);
@@ -235,11 +394,14 @@ void nv_sender_finish(struct nv_verifier *v, struct nv_result *r,
 			continue;
 		nv_key_decode(emits, k->key, &kr);
 		if (kr.problems & NV_KEYP_VSID_RESERVED)
-			finding(v, &R_VSID, k->first_frame, k->count, kr.vsid, 0x1000);
+			finding(v, &rules[NV_SR_RESERVED_VSID], k->first_frame, k->count, kr.vsid,
+				NV_SENDER_VSID_FIRST);
 		if (kr.problems & NV_KEYP_VSID_VENDOR)
-			finding(v, &R_VEND, k->first_frame, k->count, kr.vsid, 0x1000);
+			finding(v, &rules[NV_SR_VENDOR_VSID], k->first_frame, k->count, kr.vsid,
+				NV_SENDER_VSID_VENDOR);
 		if (kr.problems & NV_KEYP_RESERVED_BITS)
-			finding(v, &R_RBITS, k->first_frame, k->count, kr.reserved, 0);
+			finding(v, &rules[NV_SR_RESERVED_BITS], k->first_frame, k->count,
+				kr.reserved, 0);
 	}
 	flow_findings(v, emits);
 	r->nsender = v->nsf;

@@ -57,6 +57,14 @@ static void add_layouts(struct nv_verifier *v, const struct nv_suite *s)
 	}
 }
 
+static bool case_names_sender_rules(const struct nv_case *c)
+{
+	for (int i = 0; i < c->nexpect; i++)
+		if (c->expect[i].sender_rules)
+			return true;
+	return false;
+}
+
 static bool case_rate_ok(const struct nv_case *c)
 {
 	for (int i = 0; i < c->nexpect; i++)
@@ -71,6 +79,7 @@ static int index_plan(struct nv_verifier *v, struct nv_err *err)
 	const struct nv_plan *pl = v->plan;
 	const struct nv_case *cur = NULL;
 	uint32_t in_case = 0;
+	int32_t scase = -1;
 
 	for (uint32_t i = 0; i < pl->n; i++) {
 		const struct nv_planned *p = &pl->p[i];
@@ -80,7 +89,9 @@ static int index_plan(struct nv_verifier *v, struct nv_err *err)
 			cur = p->kase;
 			in_case = 0;
 			add_layouts(v, p->suite);
+			scase = case_names_sender_rules(cur) ? v->ncs++ : -1;
 		}
+		vp->scase = scase;
 		vp->slot = -1;
 		vp->reply_tenant = -1;
 		if (nv_verify_probe_nominal(p->probe))
@@ -101,7 +112,8 @@ static int index_plan(struct nv_verifier *v, struct nv_err *err)
 	v->res = calloc(v->nres ? (size_t)v->nres : 1, sizeof(*v->res));
 	v->arp = calloc(v->narp ? v->narp : 1, sizeof(*v->arp));
 	v->fixed_id = calloc(v->nfixed ? v->nfixed : 1, sizeof(*v->fixed_id));
-	if (!v->res || !v->arp || !v->fixed_id)
+	v->cs = calloc(v->ncs ? (size_t)v->ncs : 1, sizeof(*v->cs));
+	if (!v->res || !v->arp || !v->fixed_id || !v->cs)
 		return nv_errno(err, "verifier tables for %u frames", pl->n);
 	v->narp = 0;
 	v->nfixed = 0;
@@ -178,6 +190,7 @@ int nv_verify_finish(struct nv_verifier *v, struct nv_result *r, struct nv_err *
 	r->interrupted = v->interrupted;
 	r->stats = v->st;
 	emits = nv_sender_emits(v, &entropy);
+	v->emits = emits;
 	nv_classify(v, emits);
 	/* the probe results move into the result */
 	r->probes = v->res;
@@ -200,6 +213,7 @@ void nv_verify_free(struct nv_verifier *v)
 	free(v->res);
 	free(v->arp);
 	free(v->fixed_id);
+	free(v->cs);
 	free(v);
 }
 

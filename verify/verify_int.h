@@ -41,6 +41,10 @@ struct nv_vprobe {
 	uint8_t obs;                /* enum nv_obs, set by classify */
 	int32_t slot;               /* index in the result's probe array, -1 */
 	int32_t rl_from;            /* rate-limited: the neighbour whose error counts */
+	/* the DUT as a sender, for cases whose expectations name rules */
+	uint16_t sender_bad;        /* header rules broken by its correlated DUT frames */
+	int32_t scase;              /* index into v->cs, -1: the case names no rule */
+	uint32_t reply_capf;        /* capture frame of the first reply */
 };
 
 struct nv_keyseen {
@@ -59,6 +63,21 @@ struct nv_flowseen {
 };
 
 #define NV_FLOWTAB_MAX 64
+#define NV_CASE_FLOWS 8             /* inner flows tracked per case */
+
+/* Header rules one DUT frame breaks (bit = enum nv_sender_rule), with values. */
+struct nv_sender_frame {
+	uint32_t bad;
+	uint32_t actual[NV_SR_COUNT];   /* valid where bad has the bit */
+};
+
+/* Per case that names sender rules: first violation of each rule, flows. */
+struct nv_case_sender {
+	uint32_t capf[NV_SR_COUNT];     /* capture frame, 0 = none yet */
+	uint32_t actual[NV_SR_COUNT];
+	int nflows;
+	struct nv_flowseen flows[NV_CASE_FLOWS];
+};
 
 struct nv_verifier {
 	const struct nv_plan *plan;
@@ -89,6 +108,9 @@ struct nv_verifier {
 	uint32_t sf_dropped;
 	uint32_t sender_frames;
 	struct nv_flowseen flows[NV_FLOWTAB_MAX];  /* direct-mapped by address hash */
+	struct nv_case_sender *cs;          /* cases naming sender rules */
+	int ncs;
+	const struct nv_layout *emits;      /* set by nv_verify_finish */
 
 	struct nv_capture_stats st;
 	bool have_stats;
@@ -115,7 +137,23 @@ bool nv_vf_from_dut(const struct nv_verifier *v, const struct nv_pkt *p);
 int nv_vf_tenant_of_reply(const struct nv_verifier *v, const struct nv_pkt *p);
 
 /* sender.c */
-void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p, uint32_t cap_frame);
+/* Header rules of one DUT GRE frame (data: the frame, for the FCS check). */
+void nv_sender_frame_check(const struct nv_pkt *p, const uint8_t *data,
+			   struct nv_sender_frame *sf);
+/* Global findings for one DUT GRE frame, sf from nv_sender_frame_check. */
+void nv_sender_check(struct nv_verifier *v, const struct nv_pkt *p,
+		     const struct nv_sender_frame *sf, uint32_t cap_frame);
+/* A DUT frame correlated to plan frame f: keep what its case judges. */
+void nv_sender_attach(struct nv_verifier *v, uint32_t f, const struct nv_pkt *p,
+		      const struct nv_sender_frame *sf, uint32_t cap_frame);
+/* Rule metadata for verdicts and details. */
+enum nv_level nv_sender_rule_level(enum nv_sender_rule r);
+/* "s_bit (RFC 7637 §3.2, MUST) frame 12: S bit: expected 0 (0x0), actual 1 (0x1)" */
+int nv_sender_rule_detail(enum nv_sender_rule r, uint32_t capf, uint32_t actual,
+			  char *buf, size_t len);
+/* Case-level FlowID rule over a case's replies; 1 broken (capf/detail set). */
+int nv_sender_case_flowid(const struct nv_case_sender *cs, const struct nv_layout *emits,
+			  char *buf, size_t len);
 void nv_sender_finish(struct nv_verifier *v, struct nv_result *r,
 		      const struct nv_layout *emits);
 /* Layout the DUT emits: a key decoding to a provisioned VSID under exactly one. */

@@ -142,7 +142,35 @@ struct nv_expect {
 	char tenant[NV_NAME_MAX];          /* optional: delivered into this tenant */
 	int line, col;
 	int tenant_line, tenant_col;       /* where tenant: was written (0 = absent) */
+	/* added: RFC 7637 sender rules the DUT's own NVGRE frames answering
+	   this expectation's probes must obey (bit i = enum nv_sender_rule i);
+	   0 = delivery only */
+	uint32_t sender_rules;
 };
+
+/*
+ * Sender rules a suite can name under `expect: sender:` (suites/README.md).
+ * Header rules hold for every DUT frame correlated to a probe; key rules
+ * need the emitted layout; flowid looks at all of a case's replies.
+ */
+enum nv_sender_rule {
+	NV_SR_C_BIT,            /* C=0 (RFC 7637 §3.2) */
+	NV_SR_S_BIT,            /* S=0 (§3.2) */
+	NV_SR_K_BIT,            /* K=1 (§3.2) */
+	NV_SR_VERSION,          /* GRE version 0 (RFC 2784 §2.3.1) */
+	NV_SR_RESERVED0,        /* reserved0 bits zero (RFC 2784 §2.3) */
+	NV_SR_PROTO,            /* protocol 0x6558 (§3.2) */
+	NV_SR_INNER_VLAN,       /* no inner 802.1Q tag (§3.3) */
+	NV_SR_INNER_FCS,        /* no inner FCS (§3.2; CRC-32 heuristic) */
+	NV_SR_OUTER_FRAGMENT,   /* no outer fragments (§4.4) */
+	NV_SR_RESERVED_VSID,    /* no VSID in 0..0xFFF (§3.4) */
+	NV_SR_VENDOR_VSID,      /* no VSID 0xFFFFFF unsolicited (§3.4) */
+	NV_SR_RESERVED_BITS,    /* layout's reserved key bits zero (draft-00) */
+	NV_SR_FLOWID,           /* FlowID 0 or per-flow entropy, stable in a flow (§3.2) */
+	NV_SR_COUNT,
+};
+
+#define NV_SENDER_CLEAN ((1u << NV_SR_COUNT) - 1)   /* `sender: clean`: every rule */
 
 struct nv_case {
 	char id[NV_ID_MAX];
@@ -183,5 +211,7 @@ void nv_suite_free(struct nv_suite *s);
 const char *nv_level_name(enum nv_level l);
 const char *nv_obs_name(enum nv_obs o);
 const char *nv_payload_name(enum nv_payload p);
+/* Schema name of a sender rule ("c_bit", "inner_fcs", ...), NULL if none. */
+const char *nv_sender_rule_name(enum nv_sender_rule r);
 
 #endif
