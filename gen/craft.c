@@ -115,6 +115,18 @@ int nv_craft_inner_flow(const struct nv_dut *dut, const struct nv_tenant *tenant
 	return 0;
 }
 
+/*
+ * True when the probe asks for an outer family the DUT's PA does not have:
+ * family: written (has_family), or set to ipv6 by a caller that built the
+ * probe by hand (the loader's unwritten default is ipv4 without has_family).
+ */
+bool nv_craft_family_conflict(const struct nv_probe *p, const struct nv_addr *pa)
+{
+	if (!pa->family || (!p->has_family && p->outer.family != AF_INET6))
+		return false;
+	return p->outer.family != pa->family;
+}
+
 static int resolve_addrs(const struct nv_craft_env *env, const struct nv_planned *pl,
 			 struct craft_addrs *a, struct nv_err *err)
 {
@@ -127,11 +139,12 @@ static int resolve_addrs(const struct nv_craft_env *env, const struct nv_planned
 	memcpy(a->outer_dst_mac, env->dut_mac, 6);
 	a->outer_src = p->outer.has_src ? p->outer.src : dut->tester.pa;
 	a->outer_dst = dut->dut.pa;
-	/* ipv4 is the loader's default, so only an explicit ipv6 can disagree
-	 * with an IPv4 PA; an IPv6 DUT gets IPv6 outer headers throughout */
-	if (p->outer.family == AF_INET6 && a->outer_dst.family != AF_INET6)
+	/* the outer header is always the PA's family; a probe that asked for
+	 * the other one cannot be crafted (the plan refuses it first) */
+	if (nv_craft_family_conflict(p, &a->outer_dst))
 		return nv_errc(err, NV_EXIT_USAGE,
-			       "case %s: outer family %s, but the DUT's PA is %s",
+			       "%s:%d:%d: case %s: outer family %s, but the DUT's pa is %s",
+			       pl->suite ? pl->suite->path : "", p->line, p->col,
 			       pl->kase->id, p->outer.family == AF_INET6 ? "ipv6" : "ipv4",
 			       a->outer_dst.family == AF_INET6 ? "IPv6" : "IPv4");
 	if (p->inner.has_src_mac)

@@ -137,6 +137,12 @@ static int resolve_probe(const struct nv_run_input *in, struct probe_ctx *pc,
 		return nv_errc(err, NV_EXIT_USAGE, "%s:%d:%d: case %s: unknown layout '%s'",
 			       pc->s->path, p->line, p->col, pc->c->id, lname);
 	pc->layout = p->has_key ? NULL : pc->name_layout;
+	if (nv_craft_family_conflict(p, &in->dut->dut.pa))
+		return nv_errc(err, NV_EXIT_USAGE,
+			       "%s:%d:%d: case %s: outer family %s, but the DUT's pa is %s",
+			       pc->s->path, p->line, p->col, pc->c->id,
+			       p->outer.family == AF_INET6 ? "ipv6" : "ipv4",
+			       in->dut->dut.pa.family == AF_INET6 ? "IPv6" : "IPv4");
 	if (p->tenant[0]) {
 		pc->tenant = tenant_named(in->dut, p->tenant);
 		if (!pc->tenant)

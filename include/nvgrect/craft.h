@@ -168,6 +168,9 @@ uint32_t nv_stream_frame(const struct nv_stream *st, uint64_t i, uint8_t *out,
 			 const struct nv_planned **pl, uint32_t *key);
 void nv_stream_free(struct nv_stream *st);
 
+/* A probe asks for an outer family the DUT's PA (pa) does not have. */
+bool nv_craft_family_conflict(const struct nv_probe *p, const struct nv_addr *pa);
+
 /* Seeded PRNG used for `flowid: random` and run ids (splitmix64). */
 uint64_t nv_plan_mix64(uint64_t x);
 /* FlowID for `flowid: hash`: FNV-1a of the inner 5-tuple folded to 8 bits. */

@@ -500,6 +500,78 @@ START_TEST(test_craft_ipv6_outer_and_fragment)
 }
 END_TEST
 
+/*
+ * An explicit outer family the DUT's PA lacks is refused with path:line:col
+ * by the binder, the plan and the crafter alike, in both directions; one
+ * that matches is followed; an unwritten one takes the PA's.
+ */
+START_TEST(test_plan_outer_family_explicit)
+{
+	static const char yaml[] =
+		"suite: fam\n"
+		"cases:\n"
+		"  - id: F-01\n"
+		"    level: INFO\n"
+		"    probes:\n"
+		"      - {outer: {family: ipv4}}\n"
+		"    expect: {observation: any}\n";
+	struct nv_run_input in = { .nsuites = 1, .suites = &suite, .dut = &dut };
+	struct nv_craft_env env;
+	struct nv_suite s;
+	struct nv_diags ds;
+	struct nv_err e = { 0 };
+	int n = 0;
+
+	strcpy(suite.path, "unit.yaml");
+	probes[0].line = 7;
+	probes[0].col = 9;
+	probes[0].has_family = true;
+	build_plan(1);                                  /* ipv4 to an IPv4 PA */
+	craft(0);
+	ck_assert_uint_eq(be16(fr[0].data + 12), 0x0800);
+
+	v6dut();
+	nv_plan_free(&plan);
+	ck_assert_int_eq(nv_plan_build(&in, &plan, &e), -1);
+	ck_assert_int_eq(e.code, NV_EXIT_USAGE);
+	ck_assert_str_eq(e.msg, "unit.yaml:7:9: case KEY-02: outer family ipv4, but the DUT's pa is IPv6");
+
+	/* the crafter on its own, given a plan made before family was set */
+	probes[0].has_family = false;
+	build_plan(1);
+	probes[0].has_family = true;
+	nv_craft_env_init(&env, &dut, plan.run_id);
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(nv_craft_frames(&env, &plan.p[0], fr, NV_FRAG_MAX, &n, &e), -1);
+	ck_assert_str_eq(e.msg, "unit.yaml:7:9: case KEY-02: outer family ipv4, but the DUT's pa is IPv6");
+
+	probes[0].outer.family = AF_INET6;              /* ipv6 to an IPv6 PA */
+	build_plan(1);
+	craft(0);
+	ck_assert_uint_eq(be16(fr[0].data + 12), 0x86dd);
+
+	nv_craft_doc_dut(&dut);                         /* ipv6 to an IPv4 PA */
+	nv_plan_free(&plan);
+	ck_assert_int_eq(nv_plan_build(&in, &plan, &e), -1);
+	ck_assert_str_eq(e.msg, "unit.yaml:7:9: case KEY-02: outer family ipv6, but the DUT's pa is IPv4");
+
+	/* through the loader: the binder names the probe, the plan agrees */
+	v6dut();
+	memset(&ds, 0, sizeof(ds));
+	ck_assert_int_eq(nv_suite_load_mem("f.yaml", yaml, sizeof(yaml) - 1, &s, &ds), 0);
+	ck_assert(s.cases[0].probes[0].has_family);
+	ck_assert_int_eq(nv_suite_bind(&s, &dut, &ds), -1);
+	ck_assert_int_eq(ds.n, 1);
+	ck_assert_int_eq(ds.d[0].line, 6);
+	ck_assert_int_eq(ds.d[0].col, 9);
+	ck_assert_ptr_nonnull(strstr(ds.d[0].msg, "outer family ipv4, but the DUT's pa is IPv6"));
+	in.suites = &s;
+	ck_assert_int_eq(nv_plan_build(&in, &plan, &e), -1);
+	ck_assert_str_eq(e.msg, "f.yaml:6:9: case F-01: outer family ipv4, but the DUT's pa is IPv6");
+	nv_suite_free(&s);
+}
+END_TEST
+
 /* Pseudo-header sums for the L4 checks. */
 START_TEST(test_craft_inner_payloads)
 {
@@ -702,6 +774,7 @@ static Suite *craft_suite(void)
 	tcase_add_test(t, test_craft_outer_fields);
 	tcase_add_test(t, test_craft_fragments);
 	tcase_add_test(t, test_craft_ipv6_outer_and_fragment);
+	tcase_add_test(t, test_plan_outer_family_explicit);
 	tcase_add_test(t, test_craft_inner_payloads);
 	tcase_add_test(t, test_craft_map);
 	tcase_add_loop_test(t, test_stream_patch, 0, 3);
