@@ -135,10 +135,44 @@ void nv_esc_xml(FILE *f, const char *str)
 	}
 }
 
-void nv_esc_md(FILE *f, const char *str)
+/*
+ * Where a character would start a block (quote, list item) if it led a
+ * paragraph: '>', '-', '+', or the '.'/')' after leading digits. Returns its
+ * index, or -1. Only text that may begin a line needs this.
+ */
+static long md_block_marker(const unsigned char *s)
+{
+	size_t d = 0;
+
+	if (s[0] == '>' || s[0] == '-' || s[0] == '+')
+		return 0;
+	while (s[d] >= '0' && s[d] <= '9')
+		d++;
+	/* "1. x" is a list item, "198.51.100.2" is not */
+	if (d > 0 && (s[d] == '.' || s[d] == ')') && (s[d + 1] == ' ' || s[d + 1] == '\0'))
+		return (long)d;
+	return -1;
+}
+
+#define MD_INLINE "\\`*_[]#!~"    /* inline markup, escaped in every context */
+
+static bool md_special(uint32_t cp, bool cell)
+{
+	return cp < 0x80 && (strchr(MD_INLINE, (int)cp) || (cell && cp == '|'));
+}
+
+/*
+ * Markdown, by context. Both: '<' and '&' as entities (no raw HTML, no
+ * entity reading), inline markup characters backslash-escaped, line breaks
+ * as spaces. A table cell also escapes '|' (it would end the cell) and '>';
+ * paragraph and list text keeps them readable ("delivered|silent", "a > b")
+ * and escapes only a block marker that leads the text.
+ */
+static void esc_md(FILE *f, const char *str, bool cell)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	size_t n = strlen((const char *)s), i = 0;
+	long lead = cell ? -1 : md_block_marker(s);
 	uint32_t cp;
 
 	while (i < n) {
@@ -151,7 +185,7 @@ void nv_esc_md(FILE *f, const char *str)
 		}
 		if (cp == '<')
 			fputs("&lt;", f);
-		else if (cp == '>')
+		else if (cp == '>' && cell)
 			fputs("&gt;", f);
 		else if (cp == '&')
 			fputs("&amp;", f);
@@ -159,12 +193,22 @@ void nv_esc_md(FILE *f, const char *str)
 			fputc(' ', f);              /* keep tables and lists intact */
 		else if (is_ctrl(cp))
 			fputs(UTF8_REPLACEMENT, f);
-		else if (cp < 0x80 && strchr("\\`*_[]|#!~", (int)cp))
+		else if ((long)i == lead || md_special(cp, cell))
 			fprintf(f, "\\%c", (int)cp);
 		else
 			fwrite(s + i, 1, (size_t)l, f);
 		i += (size_t)l;
 	}
+}
+
+void nv_esc_md(FILE *f, const char *str)
+{
+	esc_md(f, str, true);
+}
+
+void nv_esc_md_text(FILE *f, const char *str)
+{
+	esc_md(f, str, false);
 }
 
 /* Width of one step of the terminal escaper: bytes consumed and columns. */

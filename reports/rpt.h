@@ -18,7 +18,8 @@ void nv_esc_json(FILE *f, const char *s);       /* writes "..." with quotes */
 void nv_esc_json_n(FILE *f, const char *s, size_t n);
 void nv_esc_xml(FILE *f, const char *s);        /* text and attribute values */
 #define nv_esc_html nv_esc_xml
-void nv_esc_md(FILE *f, const char *s);         /* inline text, table cells */
+void nv_esc_md(FILE *f, const char *s);         /* table cells (safe anywhere) */
+void nv_esc_md_text(FILE *f, const char *s);    /* paragraphs, list items, headings */
 /* Terminal: printable UTF-8 kept, everything else as \xNN; at most maxcols
  * characters (0 = no limit), cut with "..." . Returns columns written. */
 int nv_esc_term(FILE *f, const char *s, int maxcols);

@@ -82,6 +82,71 @@ START_TEST(test_report_escape_md)
 }
 END_TEST
 
+/* Outside tables: '|' and '>' stay readable; only a leading block marker is escaped. */
+START_TEST(test_report_escape_md_text)
+{
+	static const char *const cases[][2] = {
+		{ "expected delivered|not-delivered; 198.51.100.2 > 198.51.100.1",
+		  "expected delivered|not-delivered; 198.51.100.2 > 198.51.100.1" },
+		{ "a|b*`c`\n<td>[x](y) &", "a|b\\*\\`c\\` &lt;td>\\[x\\](y) &amp;" },
+		{ ">quote", "\\>quote" },
+		{ "- item", "\\- item" },
+		{ "+", "\\+" },
+		{ "3. item", "3\\. item" },
+		{ "12) item", "12\\) item" },
+		{ "198.51.100.2 answered", "198.51.100.2 answered" },
+		{ "a - b + c > d", "a - b + c > d" },
+		{ "# h", "\\# h" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *o = esc(nv_esc_md_text, cases[i][0]);
+
+		ck_assert_str_eq(o, cases[i][1]);
+		free(o);
+	}
+}
+END_TEST
+
+/*
+ * report.md: a '|' or '>' in a finding's text is written as is, in a table
+ * cell escaped; no "\|" or "&gt;" anywhere but in table rows.
+ */
+START_TEST(test_report_md_context)
+{
+	static struct nv_fixture fx;
+	struct nv_err err = { 0 };
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	bool actual = false, row = false;
+	FILE *f;
+
+	ck_assert_int_eq(nv_fixture_build("rtm", &fx), 0);
+	for (int i = 0; i < fx.r.ncases; i++) {
+		snprintf(fx.cr[i].detail, sizeof(fx.cr[i].detail),
+			 "observation: expected delivered|not-delivered, got a > b");
+		snprintf(fx.cases[i].title, sizeof(fx.cases[i].title), "x|y > z");
+	}
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(nv_report_write_md(f, &fx.r, &err), 0);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '|') {
+			row |= strstr(line, "| x\\|y &gt; z |") != NULL;
+			continue;
+		}
+		ck_assert_msg(!strstr(line, "\\|") && !strstr(line, "&gt;"), "escaped outside a table: %s", line);
+		if (!strncmp(line, "- Actual: ", 10)) {
+			ck_assert_str_eq(line + 10, "observation: expected delivered|not-delivered, got a > b");
+			actual = true;
+		}
+	}
+	ck_assert(actual);
+	ck_assert(row);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_report_escape_term)
 {
 	char *o = esc(esc_term0, "\x1b[31mred\xc2\x9b\xff ok \xc2\xa7");
@@ -386,6 +451,8 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_report_escape_json);
 	tcase_add_test(tc, test_report_escape_xml);
 	tcase_add_test(tc, test_report_escape_md);
+	tcase_add_test(tc, test_report_escape_md_text);
+	tcase_add_test(tc, test_report_md_context);
 	tcase_add_test(tc, test_report_escape_term);
 	tcase_add_test(tc, test_report_escape_long);
 	tcase_add_test(tc, test_report_roundtrip_endpoint);
