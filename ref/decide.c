@@ -72,6 +72,9 @@ uint32_t nv_ref_tx_key(const struct nv_ref_profile *prof, uint32_t vsid,
 	uint32_t flow = prof->flowid_entropy && l->flow_width ? flow_hash : 0;
 	uint32_t key = 0;
 
+	if (prof->tx_flowid && l->flow_width)
+		flow = prof->tx_flowid;     /* one value for every flow: a sender fault */
+
 	(void)nv_key_encode(l, vsid, flow, &key, NULL);
 	return key;
 }

@@ -16,6 +16,8 @@
 #define ICMP6_UNREACH 1
 #define ICMP6_UNREACH_ADMIN 1
 #define ICMP6_UNREACH_PORT 4
+#define SLOPPY_INNER_VID 100
+#define SLOPPY_FLOWID 0x5a
 
 static const struct nv_ref_profile profiles[] = {
 	{
@@ -95,6 +97,26 @@ static const struct nv_ref_profile profiles[] = {
 		.drop_inner_vlan = true,
 		.reject_ip_options = true,
 		.miss = NV_REF_MISS_SILENT,
+	},
+	{
+		/* Not modelled on a product: receives like rfc7637 but breaks the
+		 * sender rules, so KEY-05, FLOW-01, INNER-02 and INNER-03 have a
+		 * failing column that real packets produce. */
+		.name = "sloppy-sender",
+		.summary = "receives like rfc7637, sends badly: S=1 with a sequence "
+			   "number, inner 802.1Q tag (VID 100), inner FCS kept, "
+			   "FlowID 0x5a on every flow",
+		.layout = LAYOUT_RFC7637,
+		.match = NV_REF_MATCH_VSID,
+		.greflags = NV_REF_GRE_RFC2784,
+		.refuse_reserved_vsid = true,
+		.drop_inner_vlan = true,
+		.flowid_entropy = true,
+		.miss = NV_REF_MISS_SILENT,
+		.tx_seq = true,
+		.tx_inner_vid = SLOPPY_INNER_VID,
+		.tx_inner_fcs = true,
+		.tx_flowid = SLOPPY_FLOWID,
 	},
 };
 

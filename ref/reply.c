@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "nvgrect/crc32.h"
 #include "nvgrect/cursor.h"
 #include "nvgrect/tag.h"
 #include "wire.h"
@@ -23,6 +24,10 @@
 #define ND_NA_SOLICITED 0x40000000u
 #define ND_NA_OVERRIDE 0x20000000u
 #define ND_NA_BODY (W_ND_NA_LEN - W_ICMP_HDR_LEN)
+#define GRE_F_SEQ 0x1000
+#define GRE_SEQ_LEN 4
+#define VLAN_TPID 0x8100
+#define VLAN_VID_MASK 0x0fff
 
 static const uint8_t no_rest[4];
 static const uint8_t all_nodes[W_IP6_ALEN] = { 0xff, 0x02, [15] = 1 };
@@ -129,13 +134,19 @@ static uint32_t inner_l3_off(const struct nv_pkt *p)
 /* Inner Ethernet of the VM's answer; tags are kept as they came (only
  * profiles that deliver tagged frames get here with tags). */
 static uint32_t inner_eth(uint8_t *b, const uint8_t *frame, const struct nv_pkt *p,
-			  const uint8_t vm[6], uint16_t type)
+			  const uint8_t vm[6], uint16_t type, uint16_t add_vid)
 {
 	uint32_t tags = W_VLAN_LEN * (uint32_t)p->invlan;
 
 	memcpy(b, p->ieth_src, W_MAC_LEN);
 	memcpy(b + W_ETH_OFF_SRC, vm, W_MAC_LEN);
 	memcpy(b + W_ETH_OFF_TYPE, frame + p->inner_off + W_ETH_OFF_TYPE, tags);
+	if (add_vid) {
+		/* sloppy-sender: the VM's tag left on (RFC 7637 §3.3 says remove it) */
+		w_put16(b + W_ETH_OFF_TYPE + tags, VLAN_TPID);
+		w_put16(b + W_ETH_OFF_TYPE + tags + 2, add_vid & VLAN_VID_MASK);
+		tags += W_VLAN_LEN;
+	}
 	w_put16(b + W_ETH_OFF_TYPE + tags, type);
 	return W_ETH_LEN + tags;
 }
@@ -233,23 +244,48 @@ static uint32_t inner_nd_reply(uint8_t *b, uint32_t room, const uint8_t *frame,
 	return nd_advert(b, &ip, t->vm_ca.a, vm, !dad);
 }
 
+static uint32_t gre_len(const struct nv_ref_ctx *c)
+{
+	return W_GRE_KEY_LEN + (c->prof->tx_seq ? GRE_SEQ_LEN : 0);
+}
+
 /* Outer Ethernet + IP + GRE in front of an inner frame of inner_len bytes. */
 static uint32_t encap(const struct nv_ref_ctx *c, const struct nv_pkt *p,
 		      uint32_t key, uint32_t inner_len, struct nv_ref_tx *tx)
 {
 	struct w_ip ip = { .src = &c->dut->dut.pa, .dst = &p->ip.src,
-			   .proto = IPPROTO_GRE, .df = true, .id = tx->ip_id++ };
+			   .proto = IPPROTO_GRE, .df = true, .id = tx->ip_id };
 	uint8_t *b = tx->buf;
 	uint32_t n = w_eth(b, p->eth_src, c->mac, w_ethertype(ip.src->family));
 
-	n += w_ip(b + n, &ip, W_GRE_KEY_LEN + inner_len);
-	n += w_gre(b + n, key);
-	return n + inner_len;
+	n += w_ip(b + n, &ip, gre_len(c) + inner_len);
+	w_gre(b + n, key);
+	if (c->prof->tx_seq) {
+		/* sloppy-sender: S=1 and a sequence number after the key */
+		w_put16(b + n, W_GRE_F_KEY | GRE_F_SEQ);
+		w_put32(b + n + W_GRE_KEY_LEN, tx->ip_id);
+	}
+	tx->ip_id++;
+	return n + gre_len(c) + inner_len;
 }
 
 static uint32_t outer_len(const struct nv_ref_ctx *c)
 {
-	return W_ETH_LEN + w_ip_len(c->dut->dut.pa.family) + W_GRE_KEY_LEN;
+	return W_ETH_LEN + w_ip_len(c->dut->dut.pa.family) + gre_len(c);
+}
+
+/* sloppy-sender: append the inner frame's FCS (CRC-32, LSB first). */
+static uint32_t add_fcs(const struct nv_ref_ctx *c, uint8_t *inner, uint32_t len,
+			uint32_t room)
+{
+	uint32_t fcs;
+
+	if (!c->prof->tx_inner_fcs || room < len + NV_FCS_LEN)
+		return len;
+	fcs = nv_crc32(inner, len);
+	for (int i = 0; i < NV_FCS_LEN; i++)
+		inner[len + (uint32_t)i] = (uint8_t)(fcs >> (8 * i));
+	return len + NV_FCS_LEN;
 }
 
 uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
@@ -265,7 +301,7 @@ uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 	if (d->verdict != NV_REF_DELIVER || d->answer == NV_REF_ANS_NONE || !d->tenant)
 		return 0;
 	nv_ref_vm_mac(d->tenant, vm);
-	n = inner_eth(b, frame, p, vm, type);
+	n = inner_eth(b, frame, p, vm, type, c->prof->tx_inner_vid);
 	room = NV_REF_FRAME_MAX - hdr - n;
 	if (d->answer == NV_REF_ANS_ARP)
 		m = inner_arp_reply(b + n, room, p, d->tenant, vm);
@@ -276,7 +312,7 @@ uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 	if (!m)
 		return 0;
 	return encap(c, p, nv_ref_tx_key(c->prof, d->tenant->vsid, nv_ref_flow_hash(p)),
-		     n + m, tx);
+		     add_fcs(c, b, n + m, NV_REF_FRAME_MAX - hdr), tx);
 }
 
 /* Bytes of the offending datagram a plain ICMP error quotes (Linux style). */

@@ -42,7 +42,7 @@ static const struct rule rules[NV_SR_COUNT] = {
 	[NV_SR_PROTO] = { "gre.proto_not_teb", "RFC 7637 §3.2", "GRE protocol type", NV_LEVEL_MUST, "", NV_TEB },
 	[NV_SR_INNER_VLAN] = { "inner.vlan_tag", "RFC 7637 §3.3", "inner 802.1Q tags", NV_LEVEL_MUST, "", 0 },
 	[NV_SR_INNER_FCS] = { "inner.fcs_present", "RFC 7637 §3.2",
-			      "inner frame's last 4 bytes are its CRC-32 (an FCS), value", NV_LEVEL_SHOULD, "no FCS, ", 0 },
+			      "inner frame ends in its own CRC-32 (an FCS)", NV_LEVEL_SHOULD, "", 0 },
 	[NV_SR_OUTER_FRAGMENT] = { "outer.fragment", "RFC 7637 §4.4", "outer IP MF|fragment offset", NV_LEVEL_MUST, "", 0 },
 	[NV_SR_RESERVED_VSID] = { "key.vsid_reserved", "RFC 7637 §3.4", "VSID", NV_LEVEL_MUST, ">= ", NV_SENDER_VSID_FIRST },
 	[NV_SR_VENDOR_VSID] = { "key.vsid_vendor", "RFC 7637 §3.4", "VSID", NV_LEVEL_SHOULD, "< ", NV_SENDER_VSID_VENDOR },
@@ -67,6 +67,10 @@ int nv_sender_rule_detail(enum nv_sender_rule r, uint32_t capf, uint32_t actual,
 {
 	const struct rule *u = &rules[r];
 
+	if (r == NV_SR_INNER_FCS)
+		return snprintf(buf, len, "sender rule %s (%s %s, %s) capture frame %u: inner FCS: expected none, actual %u (0x%08x), the CRC-32 of the inner frame before it",
+				nv_sender_rule_name(r), u->name, u->clause,
+				nv_level_name(u->level), capf, actual, actual);
 	return snprintf(buf, len, "sender rule %s (%s %s, %s) capture frame %u: %s: expected %s%u (0x%x), actual %u (0x%x)",
 			nv_sender_rule_name(r), u->name, u->clause, nv_level_name(u->level), capf,
 			u->what, u->cmp, u->expected, u->expected, actual, actual);

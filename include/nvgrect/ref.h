@@ -66,6 +66,12 @@ struct nv_ref_profile {
 	uint8_t icmp_type, icmp_code;   /* IPv4 outer */
 	uint8_t icmp6_type, icmp6_code; /* IPv6 outer */
 	bool ratelimit;                 /* Linux icmp_ratelimit model */
+	/* added: deliberate sender faults (the sloppy-sender profile), so the
+	   verifier's sender rules can be seen to fail on real packets */
+	bool tx_seq;                    /* S=1 and a sequence number (RFC 7637 §3.2) */
+	uint16_t tx_inner_vid;          /* non-zero: an inner 802.1Q tag (§3.3) */
+	bool tx_inner_fcs;              /* the inner frame keeps its FCS (§3.2) */
+	uint8_t tx_flowid;              /* non-zero: this FlowID on every flow */
 };
 
 const struct nv_ref_profile *nv_ref_profile_find(const char *name);

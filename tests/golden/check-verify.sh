@@ -6,7 +6,7 @@
 #     verify/expected-scapy*.txt, read as pcap, pcapng and nanosecond pcap alike;
 #  2. the crafter's probes answered by a scripted reference endpoint
 #     (verify/responder.c over ref/'s profiles), for every suite in
-#     expected-verdicts/ and all five profiles: each case's verdict must equal
+#     expected-verdicts/ and all six profiles: each case's verdict must equal
 #     the table the suites were written against;
 #  3. the endpoint block of the interop layouts suite, per profile, equals
 #     verify/expected-endpoints.txt;
@@ -97,7 +97,7 @@ for f in tests/golden/expected-verdicts/*.txt; do
 		bad "$n: gen failed"
 		continue
 	}
-	for prof in rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre; do
+	for prof in rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre sloppy-sender; do
 		"$tmp/responder" "$prof" "$dut" "$tmp/$n.pcap" "$tmp/$n-$prof.pcap" ||
 			{ bad "$n $prof: responder failed"; continue; }
 		rc=0

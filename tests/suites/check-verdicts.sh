@@ -3,7 +3,7 @@
 # namespace lab and compare each case's verdict with
 # tests/golden/expected-verdicts (README.md there has the format).
 #
-#   sh tests/suites/check-verdicts.sh [PROFILE...]     default: all five + ovs
+#   sh tests/suites/check-verdicts.sh [PROFILE...]     default: all six + ovs
 #   SUITES="suites/rfc7637/key-layout.yaml ..."          only these suites
 #   VERDICTS_OUT=DIR                                     keep reports there
 #   VERDICTS_TIMEOUT=S                                   run --timeout (default 1:
@@ -26,7 +26,7 @@ cd "$TOP"
 : "${NVGRECT:=$TOP/build/nvgrect}"
 export NVGRECT
 EXP=tests/golden/expected-verdicts
-ALL_PROFILES="rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre"
+ALL_PROFILES="rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre sloppy-sender"
 PROFILES=${*:-$ALL_PROFILES ovs}
 
 [ -x "$NVGRECT" ] || { echo "check-verdicts: $NVGRECT not built"; exit 77; }

@@ -293,7 +293,7 @@ END_TEST
 
 START_TEST(test_ref_profiles_listed)
 {
-	ck_assert_int_eq(nv_ref_profile_count(), 5);
+	ck_assert_int_eq(nv_ref_profile_count(), 6);
 	for (int i = 0; i < nv_ref_profile_count(); i++)
 		ck_assert_ptr_eq(nv_ref_profile_find(nv_ref_profile_get(i)->name),
 				 nv_ref_profile_get(i));
