@@ -80,7 +80,8 @@ static void usage(FILE *f)
 		"  --seed N           run id and random FlowIDs (default 1)\n"
 		"  --rate PPS         at most PPS frames/s on top of the suite's pacing\n"
 		"                     (default %u)\n"
-		"  --buffer-size MIB  kernel capture buffer in MiB, fractions allowed (default 8)\n"
+		"  --buffer-size MIB  kernel capture ring in MiB, fractions allowed (default %u;\n"
+		"                     the ring is made of 256 KiB blocks, at least one)\n"
 		"  --user NAME        drop to this user after opening the interface\n"
 		"                     (default: the invoking user under sudo; plain root\n"
 		"                     keeps uid 0 but loses every capability)\n"
@@ -91,7 +92,7 @@ static void usage(FILE *f)
 		"\n"
 		"exit: 0 no FAIL, 1 a FAIL, 2 usage or invalid input, 3 inconclusive\n"
 		"(capture loss, DUT unreachable), 4 runtime error, 130/143 interrupted\n",
-		NV_LIVE_RATE_DEFAULT);
+		NV_LIVE_RATE_DEFAULT, NV_LIVE_BUFFER_DEFAULT_KIB / (unsigned)KIB_PER_MIB);
 }
 
 static int bad(const char *what, const char *val)

@@ -1,26 +1,29 @@
 /*
- * live.c - the run's interface: one libpcap handle that captures inbound
- * frames and injects probes, driven by poll() so a single thread interleaves
- * paced sends and capture dispatch.
+ * live.c - the run's interface: a TPACKET_V3 capture ring (verify/capture.c)
+ * for what comes in, an AF_PACKET socket for what goes out, driven by
+ * poll() so a single thread interleaves paced sends and capture dispatch.
  *
- * Immediate mode: a conformance run sends few frames and times each answer;
- * frames must reach us as they arrive, not when a TPACKET_V3 block retires.
+ * Not immediate mode: libpcap then falls back to TPACKET_V2, which drops
+ * frames at rates V3 takes without loss (research/perf-anchors.md §6). A
+ * conformance run times each answer by its kernel timestamp, so the block
+ * delay (NV_CAPTURE_TIMEOUT_MS) only postpones when we look at a frame.
  */
 #include <errno.h>
-#include <poll.h>
+#include <net/if.h>
+#include <netpacket/packet.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "nvgrect/capture.h"
 #include "nvgrect/live.h"
 
 #define US_PER_S 1000000ull
 #define NS_PER_US 1000ull
 #define RETRY_SLEEP_US 100
 #define KIB 1024u
-#define PCAP_TIMEOUT_MS 100
 
 uint64_t nv_live_now_us(void)
 {
@@ -30,75 +33,57 @@ uint64_t nv_live_now_us(void)
 	return (uint64_t)ts.tv_sec * US_PER_S + (uint64_t)ts.tv_nsec / NS_PER_US;
 }
 
-static int pcap_fail(struct nv_live *lv, const char *what, struct nv_err *err)
-{
-	nv_errf(err, "%s: %s: %s", lv->iface, what, pcap_geterr(lv->pc));
-	return -1;
-}
-
-static int set_filter(struct nv_live *lv, const char *text, struct nv_err *err)
-{
-	struct bpf_program prog;
-	int rc;
-
-	if (!text)
-		return 0;
-	if (pcap_compile(lv->pc, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0)
-		return pcap_fail(lv, "capture filter", err);
-	rc = pcap_setfilter(lv->pc, &prog);
-	pcap_freecode(&prog);
-	return rc < 0 ? pcap_fail(lv, "capture filter", err) : 0;
-}
-
-static int activate(struct nv_live *lv, const struct nv_live_cfg *cfg,
-		    struct nv_err *err)
+static int open_capture(struct nv_live *lv, const struct nv_live_cfg *cfg,
+			struct nv_err *err)
 {
 	unsigned kib = cfg->buffer_kib ? cfg->buffer_kib : NV_LIVE_BUFFER_DEFAULT_KIB;
-	char eb[PCAP_ERRBUF_SIZE];
-	int rc;
+	struct nv_capture_cfg cc = {
+		.iface = lv->iface, .buffer_bytes = kib * KIB, .snaplen = NV_LIVE_SNAPLEN,
+		/* "" keeps every frame: nv_capture reads NULL as "the DUT's filter" */
+		.filter = cfg->filter ? cfg->filter : "", .inbound_only = true,
+	};
 
-	pcap_set_snaplen(lv->pc, NV_LIVE_SNAPLEN);
-	pcap_set_promisc(lv->pc, 0);
-	pcap_set_timeout(lv->pc, PCAP_TIMEOUT_MS);
-	pcap_set_immediate_mode(lv->pc, 1);
-	pcap_set_buffer_size(lv->pc, (int)(kib * KIB));
-	rc = pcap_activate(lv->pc);
-	if (rc < 0) {
-		int code = rc == PCAP_ERROR_NO_SUCH_DEVICE ? NV_EXIT_USAGE : NV_EXIT_RUNTIME;
+	if (nv_capture_open(&lv->cap, &cc, err) < 0)
+		return -1;
+	lv->pc = nv_capture_pcap(lv->cap);
+	lv->fd = nv_capture_fd(lv->cap);
+	return 0;
+}
 
-		return nv_errc(err, code, "%s: cannot capture: %s", lv->iface,
-			       pcap_geterr(lv->pc));
-	}
-	if (pcap_datalink(lv->pc) != DLT_EN10MB)
-		return nv_errc(err, NV_EXIT_USAGE, "%s: not an Ethernet interface",
-			       lv->iface);
-	if (pcap_setdirection(lv->pc, PCAP_D_IN) < 0)
-		return pcap_fail(lv, "inbound only", err);
-	if (pcap_setnonblock(lv->pc, 1, eb) < 0)
-		return nv_errf(err, "%s: non-blocking: %s", lv->iface, eb);
-	lv->fd = pcap_get_selectable_fd(lv->pc);
-	if (lv->fd < 0)
-		return nv_errf(err, "%s: no selectable capture fd", lv->iface);
-	return set_filter(lv, cfg->filter, err);
+/* Protocol 0: the socket only sends, no frame is ever queued to it. */
+static int open_tx(struct nv_live *lv, struct nv_err *err)
+{
+	struct sockaddr_ll sll;
+
+	lv->ifindex = (int)if_nametoindex(lv->iface);
+	if (!lv->ifindex)
+		return nv_errc(err, NV_EXIT_USAGE, "%s: no such interface", lv->iface);
+	lv->tx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (lv->tx < 0)
+		return nv_errc(err, NV_EXIT_RUNTIME, "%s: packet socket (needs CAP_NET_RAW): %s",
+			       lv->iface, strerror(errno));
+	memset(&sll, 0, sizeof sll);
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = lv->ifindex;
+	sll.sll_protocol = 0;
+	if (bind(lv->tx, (struct sockaddr *)&sll, sizeof sll) < 0)
+		return nv_errno(err, "%s: bind the send socket", lv->iface);
+	return 0;
 }
 
 int nv_live_open(struct nv_live *lv, const struct nv_live_cfg *cfg,
 		 struct nv_err *err)
 {
-	char eb[PCAP_ERRBUF_SIZE];
-
 	memset(lv, 0, sizeof *lv);
 	lv->fd = -1;
+	lv->tx = -1;
 	lv->gre[0] = lv->gre[1] = -1;
 	if (!cfg->iface || !*cfg->iface || strlen(cfg->iface) >= sizeof lv->iface)
 		return nv_errc(err, NV_EXIT_USAGE, "no usable interface (tester.iface)");
 	strcpy(lv->iface, cfg->iface);
 	if (nv_live_iface_mac(lv->iface, lv->mac, err) < 0)
 		return -1;
-	lv->pc = pcap_create(lv->iface, eb);
-	if (!lv->pc)
-		return nv_errf(err, "%s: %s", lv->iface, eb);
-	if (activate(lv, cfg, err) < 0 ||
+	if (open_capture(lv, cfg, err) < 0 || open_tx(lv, err) < 0 ||
 	    (cfg->hold_gre && nv_live_gre_hold(lv->gre, err) < 0)) {
 		nv_live_close(lv);
 		return -1;
@@ -112,67 +97,49 @@ struct rx_ctx {
 	void *arg;
 };
 
-static void on_pkt(u_char *u, const struct pcap_pkthdr *h, const u_char *data)
+static void on_pkt(void *u, const uint8_t *data, uint32_t caplen, uint32_t len,
+		   uint64_t ts, uint32_t frame_no)
 {
-	struct rx_ctx *c = (struct rx_ctx *)u;
-	uint64_t ts = (uint64_t)h->ts.tv_sec * US_PER_S + (uint64_t)h->ts.tv_usec;
+	struct rx_ctx *c = u;
 
+	(void)frame_no;
 	c->lv->received++;
-	c->fn(c->arg, ts, data, h->caplen, h->len);
-}
-
-static int drain(struct nv_live *lv, nv_live_rx_fn fn, void *arg, struct nv_err *err)
-{
-	struct rx_ctx c = { lv, fn, arg };
-	int total = 0, n;
-
-	do {
-		n = pcap_dispatch(lv->pc, -1, on_pkt, (u_char *)&c);
-		if (n == PCAP_ERROR_BREAK) {
-			lv->broken = true;
-			return total;
-		}
-		if (n < 0)
-			return pcap_fail(lv, "capture", err);
-		total += n;
-	} while (n > 0);
-	return total;
+	c->fn(c->arg, ts, data, caplen, len);
 }
 
 int nv_live_wait(struct nv_live *lv, int timeout_ms, nv_live_rx_fn fn, void *arg,
 		 struct nv_err *err)
 {
-	struct pollfd pfd = { .fd = lv->fd, .events = POLLIN };
-	int rc = timeout_ms > 0 ? poll(&pfd, 1, timeout_ms) : 1;
+	struct rx_ctx c = { lv, fn, arg };
+	return nv_capture_poll(lv->cap, timeout_ms, on_pkt, &c, err);
+}
 
-	if (rc < 0 && errno == EINTR)
-		return 0;       /* a signal: the caller checks nv_sig_caught */
-	if (rc < 0)
-		return nv_errno(err, "poll");
-	if (pfd.revents & (POLLERR | POLLNVAL))
-		return nv_errf(err, "%s: capture socket error (interface gone?)", lv->iface);
-	return drain(lv, fn, arg, err);
+int nv_live_settle(struct nv_live *lv, nv_live_rx_fn fn, void *arg, struct nv_err *err)
+{
+	struct rx_ctx c = { lv, fn, arg };
+
+	return nv_capture_settle(lv->cap, on_pkt, &c, err);
 }
 
 int nv_live_send(struct nv_live *lv, const uint8_t *frame, uint32_t len,
 		 struct nv_err *err)
 {
 	for (int tries = 0;; tries++) {
-		int n = pcap_inject(lv->pc, frame, len);
+		ssize_t n = send(lv->tx, frame, len, 0);
 
-		if (n == (int)len) {
+		if (n == (ssize_t)len) {
 			lv->sent++;
 			lv->sent_bytes += len;
 			return 0;
 		}
 		if (n >= 0) {
 			lv->send_errors++;
-			return nv_errf(err, "%s: short write (%d of %u bytes)", lv->iface,
+			return nv_errf(err, "%s: short write (%zd of %u bytes)", lv->iface,
 				       n, len);
 		}
 		if ((errno != ENOBUFS && errno != EAGAIN) || tries >= NV_LIVE_RETRIES) {
 			lv->send_errors++;
-			return pcap_fail(lv, "send", err);
+			return nv_errno(err, "%s: send", lv->iface);
 		}
 		lv->send_retries++;
 		usleep(RETRY_SLEEP_US);
@@ -182,24 +149,21 @@ int nv_live_send(struct nv_live *lv, const uint8_t *frame, uint32_t len,
 int nv_live_stats(struct nv_live *lv, struct nv_capture_stats *st,
 		  struct nv_err *err)
 {
-	struct pcap_stat ps;
-
-	if (pcap_stats(lv->pc, &ps) < 0)
-		return pcap_fail(lv, "capture statistics", err);
-	st->live = true;
+	if (nv_capture_stats(lv->cap, st, err) < 0)
+		return -1;
 	st->captured = lv->received;
-	st->received = ps.ps_recv;
-	st->dropped = ps.ps_drop;
-	st->ifdropped = ps.ps_ifdrop;
 	return 0;
 }
 
 void nv_live_close(struct nv_live *lv)
 {
-	if (lv->pc)
-		pcap_close(lv->pc);
+	nv_capture_close(lv->cap);
+	lv->cap = NULL;
 	lv->pc = NULL;
 	lv->fd = -1;
+	if (lv->tx >= 0)
+		close(lv->tx);
+	lv->tx = -1;
 	nv_live_gre_release(lv->gre);
 }
 

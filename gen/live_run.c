@@ -555,8 +555,13 @@ int nv_live_run_plan(struct nv_live_run *r, struct nv_err *err)
 	rc = send_all(sd, err);
 	if (rc == 0 && !nv_sig_caught())
 		rc = wait_until(&sd->rx, nv_live_now_us() + tmo * US_PER_MS, NULL, err);
-	if (rc == 0) /* what arrived while we were finishing */
-		rc = nv_live_wait(r->lv, 0, on_rx, &sd->rx, err) < 0 ? -1 : 0;
+	/* what arrived while we were finishing: the ring's last block retires on its timer */
+	if (rc == 0)
+		rc = nv_live_settle(r->lv, on_rx, &sd->rx, err) < 0 ? -1 : 0;
+	if (rc == 0 && sd->rx.failed) {
+		*err = sd->rx.err;
+		rc = -1;
+	}
 	if (r->progress && sd->case_no)
 		fprintf(stderr, "\r\033[K");
 	r->t_end_us = wall_us();

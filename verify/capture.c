@@ -16,8 +16,9 @@
 #include "nvgrect/capture.h"
 
 #define NV_US_PER_S 1000000ull
-#define NV_CAPTURE_TIMEOUT_MS 10        /* V3 block retire timeout */
 #define NV_DISPATCH_ALL (-1)
+#define NV_DRAIN_BLOCKS 64              /* blocks handed over per poll call at most */
+#define NV_SETTLE_MS (3 * NV_CAPTURE_TIMEOUT_MS)  /* retire timer + jiffy rounding */
 
 struct nv_capture {
 	pcap_t *pc;
@@ -43,6 +44,13 @@ int nv_capture_filter(const struct nv_dut *dut, char *buf, size_t len)
 		     " or (vlan and (arp or ((ip proto 47 or ip6 proto 47 or icmp or icmp6)"
 		     " and host %s)))", pa, pa);
 	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* A missing or down interface is the user's to fix; anything else is ours. */
+static int activate_code(int rc)
+{
+	return rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_IFACE_NOT_UP
+		       ? NV_EXIT_USAGE : NV_EXIT_RUNTIME;
 }
 
 static int pcap_fail(struct nv_capture *c, struct nv_err *err, int code,
@@ -99,19 +107,20 @@ int nv_capture_open(struct nv_capture **out, const struct nv_capture_cfg *cfg,
 	pcap_set_snaplen(c->pc, cfg->snaplen ? (int)cfg->snaplen : NV_CAPTURE_SNAPLEN);
 	pcap_set_buffer_size(c->pc, (int)(cfg->buffer_bytes ? cfg->buffer_bytes
 							    : NV_CAPTURE_BUFFER_DEFAULT));
+	/* no pcap_set_immediate_mode: libpcap would fall back to TPACKET_V2 */
 	pcap_set_timeout(c->pc, NV_CAPTURE_TIMEOUT_MS);
 	pcap_set_promisc(c->pc, 0);
 	rc = pcap_activate(c->pc);
 	if (rc < 0)
-		return pcap_fail(c, err, rc == PCAP_ERROR_PERM_DENIED ? NV_EXIT_RUNTIME
-								     : NV_EXIT_USAGE,
-				 "capture on", cfg->iface);
+		return pcap_fail(c, err, activate_code(rc), "capture on", cfg->iface);
 	if (pcap_datalink(c->pc) != DLT_EN10MB) {
 		nv_errc(err, NV_EXIT_USAGE, "capture on %s: not Ethernet", cfg->iface);
 		pcap_close(c->pc);
 		free(c);
 		return -1;
 	}
+	if (cfg->inbound_only && pcap_setdirection(c->pc, PCAP_D_IN) < 0)
+		return pcap_fail(c, err, NV_EXIT_RUNTIME, "inbound-only capture on", cfg->iface);
 	if (pcap_setnonblock(c->pc, 1, ebuf) < 0 || (c->fd = pcap_get_selectable_fd(c->pc)) < 0)
 		return pcap_fail(c, err, NV_EXIT_RUNTIME, "non-blocking capture on",
 				 cfg->iface);
@@ -137,34 +146,56 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		c->fn(c->arg, data, h->caplen, h->len, ts, c->frames);
 }
 
+/* One pcap_dispatch: frames handled, 0, or -1; *stop after a break. */
+static int dispatch(struct nv_capture *c, bool *stop, struct nv_err *err)
+{
+	int n = pcap_dispatch(c->pc, NV_DISPATCH_ALL, on_frame, (u_char *)c);
+
+	/* pcap_breakloop (ours or a signal handler's) is a stop, not a failure */
+	if (n == PCAP_ERROR_BREAK) {
+		*stop = true;
+		n = 0;
+	} else if (n < 0) {
+		return nv_errf(err, "capture: %s", pcap_geterr(c->pc));
+	}
+	if (c->write_failed) {
+		*err = c->write_err;
+		return -1;
+	}
+	return n;
+}
+
 int nv_capture_poll(struct nv_capture *c, int timeout_ms, nv_capture_fn fn,
 		    void *arg, struct nv_err *err)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	int total = 0, n;
+	int total = 0, blocks = 0, n;
+	bool stop = false, waited = false;
 
 	c->fn = fn;
 	c->arg = arg;
-	/* what the ring holds already, then wait for more */
+	/* what the ring holds already (bounded), else wait once for more */
 	for (;;) {
-		n = pcap_dispatch(c->pc, NV_DISPATCH_ALL, on_frame, (u_char *)c);
+		n = dispatch(c, &stop, err);
 		if (n < 0)
-			return nv_errf(err, "capture: %s", pcap_geterr(c->pc));
-		total += n;
-		if (c->write_failed) {
-			*err = c->write_err;
 			return -1;
-		}
-		if (n > 0 || c->brk)
+		total += n;
+		if (stop || c->brk)
+			break;
+		if (n > 0 && ++blocks < NV_DRAIN_BLOCKS)
+			continue;
+		if (total > 0 || waited || timeout_ms <= 0)
 			break;
 		n = poll(&pfd, 1, timeout_ms);
 		if (n < 0 && errno == EINTR)
-			break;
+			break;      /* a signal: the caller looks at its flag */
 		if (n < 0)
 			return nv_errno(err, "capture poll");
 		if (n == 0)
 			break;
-		timeout_ms = 0;     /* ready: read once more, do not wait again */
+		if (pfd.revents & (POLLERR | POLLNVAL))
+			return nv_errf(err, "capture socket error (interface gone?)");
+		waited = true;
 	}
 	return total;
 }
@@ -190,15 +221,31 @@ int64_t nv_capture_run(struct nv_capture *c, int duration_ms, nv_capture_fn fn,
 			return -1;
 		total += n;
 	}
-	/* a last drain: frames retired with the final block */
+	/* a last drain: the block in progress retires on its timer */
 	if (!c->brk) {
-		int n = nv_capture_poll(c, 0, fn, arg, err);
+		int n = nv_capture_settle(c, fn, arg, err);
 
 		if (n < 0)
 			return -1;
 		total += n;
 	}
 	c->brk = 0;
+	return total;
+}
+
+int nv_capture_settle(struct nv_capture *c, nv_capture_fn fn, void *arg,
+		      struct nv_err *err)
+{
+	uint64_t end = mono_ms() + NV_SETTLE_MS, now;
+	int total = 0;
+
+	while ((now = mono_ms()) < end && !c->brk) {
+		int n = nv_capture_poll(c, (int)(end - now), fn, arg, err);
+
+		if (n < 0)
+			return -1;
+		total += n;
+	}
 	return total;
 }
 
@@ -226,6 +273,11 @@ int nv_capture_stats(struct nv_capture *c, struct nv_capture_stats *st,
 int nv_capture_fd(const struct nv_capture *c)
 {
 	return c->fd;
+}
+
+struct pcap *nv_capture_pcap(const struct nv_capture *c)
+{
+	return c->pc;
 }
 
 void nv_capture_close(struct nv_capture *c)

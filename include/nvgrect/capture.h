@@ -30,6 +30,12 @@
 #define NV_CAPTURE_BUFFER_DEFAULT (64u << 20)   /* bytes */
 #define NV_CAPTURE_SNAPLEN 65535
 #define NV_CAPTURE_FILTER_MAX 1024
+/*
+ * TPACKET_V3 hands frames over a block at a time: a block is retired when
+ * full or this long after its first frame, so this bounds the delay between
+ * a frame's arrival and its callback (ARP/ND answers, per-probe loops).
+ */
+#define NV_CAPTURE_TIMEOUT_MS 10
 
 struct nv_capture_cfg {
 	const char *iface;
@@ -38,6 +44,7 @@ struct nv_capture_cfg {
 	const char *filter;             /* BPF text; NULL = nv_capture_filter(dut) */
 	const struct nv_dut *dut;       /* for the default filter */
 	struct nv_pcap_writer *writer;  /* every captured frame also goes here; may be NULL */
+	bool inbound_only;              /* not the frames this host sends (a run's probes) */
 };
 
 struct nv_capture;                  /* opaque */
@@ -57,9 +64,12 @@ int nv_capture_filter(const struct nv_dut *dut, char *buf, size_t len);
 int nv_capture_open(struct nv_capture **out, const struct nv_capture_cfg *cfg,
 		    struct nv_err *err);
 /*
- * Wait up to timeout_ms for frames and hand every one to fn; returns the
- * number handled (0 on timeout), -1 on error. Returns early when a signal
- * interrupts poll() or nv_capture_break() was called.
+ * Hand every frame the ring holds to fn; if there is none, wait up to
+ * timeout_ms for some (0: do not wait). Returns the number handled (0 on
+ * timeout), -1 on error. A busy ring is drained a bounded number of blocks
+ * per call, so a flood cannot starve the caller's send loop. Returns early
+ * (not an error) when a signal interrupts poll() or the loop is broken
+ * (nv_capture_break, or pcap_breakloop from a signal handler).
  */
 int nv_capture_poll(struct nv_capture *c, int timeout_ms, nv_capture_fn fn,
 		    void *arg, struct nv_err *err);
@@ -72,11 +82,22 @@ int64_t nv_capture_run(struct nv_capture *c, int duration_ms, nv_capture_fn fn,
 /* Async-signal-safe: the current or next poll returns at once, and every
    poll after it waits no more, until nv_capture_run returns. */
 void nv_capture_break(struct nv_capture *c);
+/*
+ * Wait until the block in progress retires (at most a few
+ * NV_CAPTURE_TIMEOUT_MS), handing its frames to fn: call it before the
+ * final statistics so frames that arrived just before the end are not
+ * left in the ring. Returns the number handled, -1 on error.
+ */
+int nv_capture_settle(struct nv_capture *c, nv_capture_fn fn, void *arg,
+		      struct nv_err *err);
 /* Kernel counters since open: received, dropped (buffer full), ifdropped. */
 int nv_capture_stats(struct nv_capture *c, struct nv_capture_stats *st,
 		     struct nv_err *err);
 /* The selectable descriptor, for callers that poll several things. */
 int nv_capture_fd(const struct nv_capture *c);
+/* The libpcap handle (pcap_t), for a signal handler's pcap_breakloop (sig.h). */
+struct pcap;
+struct pcap *nv_capture_pcap(const struct nv_capture *c);
 void nv_capture_close(struct nv_capture *c);
 
 #endif

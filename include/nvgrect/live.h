@@ -100,48 +100,65 @@ bool nv_nd_is_solicit_for(const uint8_t *frame, uint32_t caplen, const uint8_t t
 size_t nv_nd_advert(uint8_t out[NV_ND_FRAME_LEN], const uint8_t mac[6],
 		    const uint8_t target[16], const uint8_t amac[6], const uint8_t aip[16]);
 
-/* ---- the interface: one libpcap handle captures and injects ------------ */
+/* ---- the interface: a capture ring in, a packet socket out ------------ */
 
+/*
+ * Receiving goes through verify/capture.c: TPACKET_V3 (no immediate mode),
+ * a large ring, non-blocking and poll()-driven, inbound only
+ * (research/perf-anchors.md §6: immediate mode, i.e. TPACKET_V2, drops
+ * 1-3% at 100 k frames/s; V3 with 64 MiB drops nothing at 600 k/s). V3
+ * hands frames over when a block retires, at most NV_CAPTURE_TIMEOUT_MS
+ * (10 ms) after they arrive; their timestamps are the kernel's either way.
+ * Sending goes through its own AF_PACKET socket bound to the interface with
+ * protocol 0, so it receives nothing and costs nothing per captured frame.
+ */
 #define NV_LIVE_SNAPLEN 65535
-#define NV_LIVE_BUFFER_DEFAULT_KIB (8u * 1024u)
+#define NV_LIVE_BUFFER_DEFAULT_KIB (64u * 1024u)
 #define NV_LIVE_FILTER_MAX 1024
+
+struct nv_capture;
 
 struct nv_live_cfg {
 	const char *iface;
-	unsigned buffer_kib;        /* kernel capture buffer; 0 = default */
+	unsigned buffer_kib;        /* kernel capture ring; 0 = default (64 MiB) */
 	const char *filter;         /* BPF text; NULL = every inbound frame */
 	bool hold_gre;              /* hold the raw GRE sockets (nv_live_gre_hold) */
 };
 
 struct nv_live {
-	pcap_t *pc;
-	int fd;                     /* selectable fd of pc */
+	pcap_t *pc;                 /* the capture's handle (for nv_sig_watch) */
+	int fd;                     /* selectable fd of the capture */
 	int gre[2];
 	uint8_t mac[6];             /* the interface's own */
 	char iface[NV_IFNAME_MAX];
 	uint64_t sent, sent_bytes, send_errors, send_retries;
 	uint64_t received;          /* frames handed to callbacks */
-	bool broken;                /* pcap_breakloop seen */
+	struct nv_capture *cap;     /* receive: TPACKET_V3 ring */
+	int tx;                     /* send: AF_PACKET socket, protocol 0 */
+	int ifindex;
 };
 
 typedef void (*nv_live_rx_fn)(void *arg, uint64_t ts_us, const uint8_t *data,
 			      uint32_t caplen, uint32_t len);
 
 /*
- * Open the capture (inbound only, immediate delivery, non-blocking) and the
- * raw GRE sockets. Needs CAP_NET_RAW: call before dropping privileges.
+ * Open the capture (inbound only, TPACKET_V3, non-blocking), the send
+ * socket and the raw GRE sockets. Needs CAP_NET_RAW: call before dropping
+ * privileges.
  */
 int nv_live_open(struct nv_live *lv, const struct nv_live_cfg *cfg,
 		 struct nv_err *err);
 /*
- * Wait up to timeout_ms (0: just drain) for frames and hand each to fn.
- * Returns early after a signal (EINTR or pcap_breakloop). Returns the
- * number of frames handled or -1.
+ * Hand what the ring holds to fn; if nothing, wait up to timeout_ms (0:
+ * just drain) for frames. Returns early after a signal (EINTR or
+ * pcap_breakloop). Returns the number of frames handled or -1.
  */
 int nv_live_wait(struct nv_live *lv, int timeout_ms, nv_live_rx_fn fn, void *arg,
 		 struct nv_err *err);
+/* The end of a run: wait for the block in progress to retire and drain it. */
+int nv_live_settle(struct nv_live *lv, nv_live_rx_fn fn, void *arg, struct nv_err *err);
 /*
- * Inject one frame. ENOBUFS/EAGAIN are retried (at most NV_LIVE_RETRIES
+ * Send one frame. ENOBUFS/EAGAIN are retried (at most NV_LIVE_RETRIES
  * times, 100 us apart), a short write is an error, not a send.
  */
 #define NV_LIVE_RETRIES 100
