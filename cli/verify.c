@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "nvgrect/live.h"
+#include "nvgrect/offline.h"
 #include "nvgrect/report.h"
 #include "nvgrect/verify.h"
 
@@ -18,11 +20,15 @@
 #define VERIFY_CASES_MAX 256
 #define VERIFY_TIMEOUT_MAX_MS 3600000.0
 #define VERIFY_MS_PER_S 1000.0
+#define VERIFY_RATE_MAX 10000000ull
 
 struct verify_opts {
 	int nsuites;
 	const char *suites[VERIFY_SUITES_MAX];
-	const char *dut, *capture, *outdir;
+	const char *dut, *outdir;
+	int ncaptures;
+	const char *captures[NV_OFFLINE_FILES_MAX];
+	uint32_t rate;
 	int ncases;
 	const char *cases[VERIFY_CASES_MAX];
 	uint64_t seed;
@@ -42,19 +48,27 @@ struct verify_run {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nvgrect verify SUITE.yaml... --dut DUT.yaml -r CAPTURE.pcap[ng] -o OUTDIR [options]\n"
+		"usage: nvgrect verify SUITE.yaml... --dut DUT.yaml -r CAPTURE.pcap[ng]... -o OUTDIR [options]\n"
 		"\n"
 		"Score a capture taken elsewhere: the plan is rebuilt from the same suites,\n"
-		"DUT file, --seed and --case list that `gen` used, every frame of the\n"
-		"capture is dissected and matched to its probe (nonce, IP ID, quoted key),\n"
+		"DUT file, --seed and --case list that `gen` or `run` used, every frame of\n"
+		"the capture is dissected and matched to its probe (nonce, IP ID, quoted key),\n"
 		"then each case is judged and the endpoint characterised. Writes\n"
 		"report.json, report.xml, report.md and report.html into OUTDIR.\n"
 		"\n"
+		"Several -r files are merged by timestamp, e.g. a run's\n"
+		"-r OUTDIR/probes.pcapng -r OUTDIR/capture.pcapng: our own probes among\n"
+		"the frames give each probe its send time, as in the live run. Without\n"
+		"them, ARP replies (which carry no tag) are given to ARP probes by a send\n"
+		"schedule estimated from the plan's pacing and --rate, anchored on the\n"
+		"tagged answers (else the first frame).\n"
+		"\n"
 		"  --dut FILE          the DUT file (required)\n"
-		"  -r, --read FILE     the capture, pcap or pcapng (required)\n"
+		"  -r, --read FILE     a capture, pcap or pcapng (required; repeatable, up to %d)\n"
 		"  -o, --outdir DIR    where the reports go (required)\n"
-		"  --seed N            the seed `gen` used (default 1)\n"
-		"  --case ID           only this case (repeatable; as given to gen)\n"
+		"  --seed N            the seed `gen` or `run` used (default 1)\n"
+		"  --case ID           only this case (repeatable; as given to gen or run)\n"
+		"  --rate PPS          the run's --rate, for the estimated schedule (default %u)\n"
 		"  --stream            the capture holds `gen --count` repetitions\n"
 		"  --timeout S         answer window per probe, seconds (default %.1f)\n"
 		"  --force             replace reports already in OUTDIR\n"
@@ -63,7 +77,7 @@ static void usage(FILE *f)
 		"\n"
 		"exit: 0 no FAIL, 1 at least one FAIL, 2 usage or invalid input,\n"
 		"3 inconclusive, 4 runtime error (I/O, unreadable capture)\n",
-		NV_VERIFY_TIMEOUT_MS / VERIFY_MS_PER_S);
+		NV_OFFLINE_FILES_MAX, NV_LIVE_RATE_DEFAULT, NV_VERIFY_TIMEOUT_MS / VERIFY_MS_PER_S);
 }
 
 static int bad(const char *what, const char *val)
@@ -89,14 +103,18 @@ static int parse_seconds(const char *arg, uint32_t *ms)
 	return 0;
 }
 
-enum { OPT_DUT = 256, OPT_CASE, OPT_SEED, OPT_FORCE, OPT_STREAM, OPT_TIMEOUT };
+enum { OPT_DUT = 256, OPT_CASE, OPT_SEED, OPT_FORCE, OPT_STREAM, OPT_TIMEOUT, OPT_RATE };
 
 static int parse_one(struct verify_opts *o, int c, const char *arg)
 {
 	unsigned long long n;
 
 	switch (c) {
-	case 'r': o->capture = arg; return 0;
+	case 'r':
+		if (o->ncaptures >= NV_OFFLINE_FILES_MAX)
+			return bad("-r (too many files)", arg);
+		o->captures[o->ncaptures++] = arg;
+		return 0;
 	case 'o': o->outdir = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	case OPT_DUT: o->dut = arg; return 0;
@@ -106,6 +124,11 @@ static int parse_one(struct verify_opts *o, int c, const char *arg)
 		if (nv_cli_number(arg, UINT64_MAX, &n) < 0)
 			return bad("--seed", arg);
 		o->seed = n;
+		return 0;
+	case OPT_RATE:
+		if (nv_cli_number(arg, VERIFY_RATE_MAX, &n) < 0 || n == 0)
+			return bad("--rate", arg);
+		o->rate = (uint32_t)n;
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_seconds(arg, &o->timeout_ms) < 0)
@@ -131,6 +154,7 @@ static int parse_args(struct verify_opts *o, int argc, char **argv)
 		{ "case", required_argument, NULL, OPT_CASE },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "stream", no_argument, NULL, OPT_STREAM },
+		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -162,7 +186,7 @@ static int parse_args(struct verify_opts *o, int argc, char **argv)
 		why = "no suite given";
 	else if (!o->dut)
 		why = "--dut is required (the plan is rebuilt from it)";
-	else if (!o->capture)
+	else if (!o->ncaptures)
 		why = "-r CAPTURE is required";
 	else if (!o->outdir)
 		why = "-o OUTDIR is required";
@@ -234,6 +258,17 @@ static void warn_mismatch(const struct nv_capture_stats *st, uint64_t seed)
 			" plan (other suites, --case or --seed than gen had?)\n");
 }
 
+/* Say how send times were found when they were estimated. */
+static void note_times(const struct nv_offline_info *info)
+{
+	if (info->times == NV_TIMES_REPLY_ANCHOR || info->times == NV_TIMES_FIRST_FRAME)
+		fprintf(stderr, "nvgrect verify: note: no probe frames in the capture; ARP probes'"
+			" send times estimated from the plan (anchored on %s); add -r"
+			" probes.pcapng for the real ones\n",
+			info->times == NV_TIMES_REPLY_ANCHOR ? "the tagged answers"
+							     : "the first frame");
+}
+
 static int verify(struct verify_run *vr)
 {
 	struct nv_run_input in = {
@@ -242,6 +277,7 @@ static int verify(struct verify_run *vr)
 	};
 	struct nv_verify_opts vo = { .timeout_ms = vr->o.timeout_ms, .stream = vr->o.stream };
 	struct nv_report_opts ro = { .force = vr->o.force };
+	struct nv_offline_info info;
 	struct nv_err err = { 0 };
 	int rc;
 
@@ -249,8 +285,11 @@ static int verify(struct verify_run *vr)
 		return fail(&err);
 	if (nv_report_outdir_prepare(vr->o.outdir, vr->o.force, &err) < 0)
 		return fail(&err);
-	if (nv_verify_file(vr->o.capture, &vr->plan, &vr->dut, &vo, &vr->res, &err) < 0)
+	if (nv_verify_files(vr->o.captures, vr->o.ncaptures, &vr->plan, &vr->dut, &vo,
+			    vr->o.rate, &info, &vr->res, &err) < 0)
 		return fail(&err);
+	if (!vr->o.quiet)
+		note_times(&info);
 	warn_mismatch(&vr->res.stats, vr->o.seed);
 	rc = nv_result_exit_code(&vr->res);
 	if (nv_report_write_all(&vr->res, vr->o.outdir, &ro, &err) < 0)
