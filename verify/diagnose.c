@@ -165,9 +165,11 @@ static struct dx_dir *dir_get(struct nv_diagnose *x, int src, int dst)
 	uint32_t h;
 	int i;
 
-	if (x->last_dir >= 0 && x->dirs[x->last_dir].src == src &&
-	    x->dirs[x->last_dir].dst == dst)
-		return &x->dirs[x->last_dir];
+	/* one cached direction per way: replies alternate with requests */
+	int *last = &x->last_dir[src < dst];
+
+	if (*last >= 0 && x->dirs[*last].src == src && x->dirs[*last].dst == dst)
+		return &x->dirs[*last];
 	i = dx_dir_find(x, src, dst);
 	if (i < 0) {
 		if (!grow((void **)&x->dirs, &x->cap_dirs, x->ndirs, NV_DX_DIR_MAX,
@@ -181,7 +183,7 @@ static struct dx_dir *dir_get(struct nv_diagnose *x, int src, int dst)
 		d->dst = dst;
 		x->dir_slot[h] = i + 1;
 	}
-	x->last_dir = i;
+	*last = i;
 	return &x->dirs[i];
 }
 
@@ -239,8 +241,10 @@ static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 	uint32_t h;
 	struct dx_conv *c;
 
-	if (x->last_conv >= 0) {
-		c = &x->convs[x->last_conv];
+	for (int i = 0; i < DX_CONV_CACHE; i++) {
+		if (x->conv_cache[i] <= 0)
+			continue;
+		c = &x->convs[x->conv_cache[i] - 1];
 		if (c->h[0] == hh[0] && c->h[1] == hh[1] && ca_eq(&c->ca[0], &ca[0]) &&
 		    ca_eq(&c->ca[1], &ca[1]))
 			return c;
@@ -255,7 +259,7 @@ static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 		c = &x->convs[s - 1];
 		if (c->h[0] == hh[0] && c->h[1] == hh[1] && ca_eq(&c->ca[0], &ca[0]) &&
 		    ca_eq(&c->ca[1], &ca[1])) {
-			x->last_conv = s - 1;
+			x->conv_cache[x->conv_next++ % DX_CONV_CACHE] = s;
 			return c;
 		}
 		h = (h + 1) % DX_CONV_SLOTS;
@@ -270,7 +274,7 @@ static struct dx_conv *conv_get(struct nv_diagnose *x, const int hh[2],
 	c->ca[1] = ca[1];
 	c->by_mac = by_mac;
 	x->conv_slot[h] = ++x->nconvs;
-	x->last_conv = x->nconvs - 1;
+	x->conv_cache[x->conv_next++ % DX_CONV_CACHE] = x->nconvs;
 	return c;
 }
 
@@ -492,8 +496,7 @@ struct nv_diagnose *nv_diagnose_new(const struct nv_dut *dut, struct nv_err *err
 		nv_errno(err, "diagnose: out of memory");
 		return NULL;
 	}
-	x->last_dir = -1;
-	x->last_conv = -1;
+	x->last_dir[0] = x->last_dir[1] = -1;
 	nv_key_layouts_init(&x->layouts);
 	for (int i = 0; i < DX_LAYOUTS; i++)
 		x->lay[i] = nv_key_builtin(i);

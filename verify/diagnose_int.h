@@ -15,6 +15,7 @@
 #define DX_DIR_SLOTS (NV_DX_DIR_MAX * 2)
 #define DX_CONV_SLOTS (NV_DX_CONV_MAX * 2)
 #define DX_HOST_CACHE 4
+#define DX_CONV_CACHE 4
 #define DX_FLOW_WORDS 8             /* 256-bit set of FlowID bytes */
 #define DX_VSID_PROV_MAX NV_TENANT_MAX
 
@@ -134,8 +135,10 @@ struct nv_diagnose {
 	int ndirs, cap_dirs;
 	struct dx_dir *dirs;
 	int dir_slot[DX_DIR_SLOTS];
-	int last_dir;
-	int nconvs, cap_convs, last_conv;
+	int last_dir[2];                /* cache per way: [src < dst] */
+	int nconvs, cap_convs;
+	int conv_cache[DX_CONV_CACHE];  /* recently used conversations, index + 1 */
+	unsigned conv_next;
 	struct dx_conv *convs;
 	int *conv_slot;                 /* DX_CONV_SLOTS */
 };
