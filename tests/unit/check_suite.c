@@ -284,6 +284,21 @@ static const struct neg negs[] = {
 	{ "suite: t\ncases:\n  - {id: C1, id: C2, level: MUST, probes: [{}], expect: {observation: any}}\n",
 	  3, 14, "cases[0].id: duplicate key (first at 3:6)" },
 	{ HEAD "{vsid: 1}\n      - {vsid: 2, vsid: 3}\n", 8, 19, "cases[0].probes[1].vsid: duplicate key (first at 8:10)" },
+	/* 65: sender rules */
+	{ CASE_HEAD PROBE "    expect: {observation: delivered, sender: dirty}\n", 6, 46,
+	  "cases[0].expect.sender: expected clean or a list of rules, got 'dirty'" },
+	{ CASE_HEAD PROBE "    expect: {observation: delivered, sender: [s_bit, sbit]}\n", 6, 54,
+	  "cases[0].expect.sender[1]: unknown value 'sbit' (did you mean 's_bit'?)" },
+	{ CASE_HEAD PROBE "    expect: {observation: delivered, sender: [flowid, flowid]}\n", 6, 55,
+	  "cases[0].expect.sender[1]: rule 'flowid' named twice" },
+	{ CASE_HEAD PROBE "    expect: {observation: delivered, sender: []}\n", 6, 46,
+	  "cases[0].expect.sender: 0 rules, expected 1..13" },
+	{ CASE_HEAD PROBE "    expect: {observation: rejected, sender: clean}\n", 6, 45,
+	  "sender rules judge the DUT's replies: they need observation delivered, misdelivered or any" },
+	/* 70 */ { CASE_HEAD PROBE "    expect: {observation: any, sender: {c_bit: true}}\n", 6, 40,
+		   "cases[0].expect.sender: expected a list, got a mapping" },
+	{ CASE_HEAD PROBE "    expect:\n      - {observation: delivered, sender: [clean]}\n", 7, 43,
+	  "cases[0].expect[0].sender[0]: unknown value 'clean'" },
 };
 
 static bool has_diag(const struct nv_diags *d, int line, int col, const char *what)
@@ -293,6 +308,34 @@ static bool has_diag(const struct nv_diags *d, int line, int col, const char *wh
 			return true;
 	return false;
 }
+
+/* sender: clean, a list, or nothing; rule names round-trip. */
+START_TEST(test_suite_sender_rules)
+{
+	static const char y[] = CASE_HEAD PROBE
+		"    expect:\n"
+		"      - {observation: delivered, sender: clean}\n"
+		"      - {observation: any, sender: [s_bit, inner_fcs, flowid]}\n"
+		"      - {observation: misdelivered}\n";
+	const struct nv_case *c;
+
+	if (nv_suite_load_mem("s.yaml", y, sizeof(y) - 1, &suite, &ds) != 0)
+		dump(&ds);
+	ck_assert_int_eq(ds.n, 0);
+	c = &suite.cases[0];
+	ck_assert_uint_eq(c->expect[0].sender_rules, NV_SENDER_CLEAN);
+	ck_assert_uint_eq(c->expect[0].sender_rules, (1u << NV_SR_COUNT) - 1);
+	ck_assert_uint_eq(c->expect[1].sender_rules,
+			  1u << NV_SR_S_BIT | 1u << NV_SR_INNER_FCS | 1u << NV_SR_FLOWID);
+	ck_assert_uint_eq(c->expect[2].sender_rules, 0);
+	ck_assert_str_eq(nv_sender_rule_name(NV_SR_C_BIT), "c_bit");
+	ck_assert_str_eq(nv_sender_rule_name(NV_SR_OUTER_FRAGMENT), "outer_fragment");
+	ck_assert_str_eq(nv_sender_rule_name(NV_SR_FLOWID), "flowid");
+	ck_assert_ptr_null(nv_sender_rule_name(NV_SR_COUNT));
+	for (int r = 0; r < NV_SR_COUNT; r++)
+		ck_assert_ptr_nonnull(nv_sender_rule_name((enum nv_sender_rule)r));
+}
+END_TEST
 
 START_TEST(test_suite_negative)
 {
@@ -457,6 +500,7 @@ static Suite *suite_suite(void)
 	tcase_add_test(tc, test_suite_reports_all_in_order);
 	tcase_add_test(tc, test_suite_every_key);
 	tcase_add_test(tc, test_suite_bind_families);
+	tcase_add_test(tc, test_suite_sender_rules);
 	tcase_add_loop_test(tc, test_suite_negative, 0, (int)(sizeof(negs) / sizeof(negs[0])));
 	suite_add_tcase(s, tc);
 	return s;
