@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "unit.h"
+#include "nvgrect/crc32.h"
 #include "nvgrect/ref.h"
 
 #define VSID_BLUE 5001u
@@ -168,6 +169,13 @@ static void mutate(struct nv_pkt *p, enum mut m, uint16_t val)
 #define DEL(prof, key, m, val, ans, why) { prof, key, m, val, NV_REF_DELIVER, ans, why, 0, 0, false }
 
 static const struct dcase cases[] = {
+	/* sloppy-sender receives exactly like rfc7637 (its faults are on send) */
+	ACC("sloppy-sender", K_RFC(VSID_BLUE, 0x5a)),
+	DROP("sloppy-sender", VSID_BLUE, M_NONE, 0, "vsid.reserved"),
+	DROP("sloppy-sender", K_RFC(6000, 0), M_NONE, 0, "vsid.unknown"),
+	DROP("sloppy-sender", K_RFC(VSID_BLUE, 0), M_INNER_VLAN, 0, "inner.8021q"),
+	DROP("sloppy-sender", K_RFC(VSID_BLUE, 0), M_FRAG, 0, "outer.fragment"),
+
 	/* rfc7637: VSID lookup, FlowID ignored, silent on a miss */
 	ACC("rfc7637", K_RFC(VSID_BLUE, 0)),
 	ACC("rfc7637", K_RFC(VSID_BLUE, 0x5a)),
@@ -298,7 +306,7 @@ START_TEST(test_ref_profiles_listed)
 		ck_assert_ptr_eq(nv_ref_profile_find(nv_ref_profile_get(i)->name),
 				 nv_ref_profile_get(i));
 	ck_assert_ptr_null(nv_ref_profile_find("hyper-v"));
-	ck_assert_ptr_null(nv_ref_profile_get(5));
+	ck_assert_ptr_null(nv_ref_profile_get(6));
 }
 END_TEST
 
@@ -323,6 +331,11 @@ START_TEST(test_ref_tx_keys)
 			  0x00138900u);
 	ck_assert_uint_eq(nv_ref_tx_key(nv_ref_profile_find("ovs-gre"), VSID_BLUE, h),
 			  0x00138900u);
+	/* sloppy-sender: one FlowID for every flow */
+	ck_assert_uint_eq(nv_ref_tx_key(nv_ref_profile_find("sloppy-sender"), VSID_BLUE, h),
+			  K_RFC(VSID_BLUE, 0x5a));
+	ck_assert_uint_eq(nv_ref_tx_key(nv_ref_profile_find("sloppy-sender"), VSID_BLUE,
+					nv_ref_flow_hash(&q)), K_RFC(VSID_BLUE, 0x5a));
 }
 END_TEST
 
@@ -478,6 +491,45 @@ START_TEST(test_ref_echo_reply_bytes)
 	ck_assert_mem_eq(ic + 8, f + p.inner_off + 14 + 20 + 8, 40);
 	ck_assert_uint_eq(nv_ref_csum(ic, 48, 0), 0);
 	ck_assert_uint_eq(nv_ref_csum(out + r.inner_off + 14, 20, 0), 0);
+}
+END_TEST
+
+/* sloppy-sender: S=1 + sequence, an inner 802.1Q tag, the inner FCS kept. */
+START_TEST(test_ref_sloppy_reply_bytes)
+{
+	static uint8_t f[1600], out[NV_REF_FRAME_MAX];
+	struct nv_ref_ctx c = ctx("sloppy-sender");
+	struct nv_ref_tx tx = { .buf = out, .ip_id = 9 };
+	struct nv_ref_decision d;
+	struct nv_pkt p, r;
+	uint32_t n = mk_probe(f, K_RFC(VSID_BLUE, 0x77), 40), m, fcs, end;
+	const uint8_t *t;
+
+	nv_dissect_frame(f, n, n, &p);
+	nv_ref_decide(&c, &p, &d);
+	ck_assert_int_eq(d.verdict, NV_REF_DELIVER);
+	m = nv_ref_build_answer(&c, f, &p, &d, &tx);
+	/* 4 sequence + 4 tag + 4 FCS bytes more than the probe */
+	ck_assert_uint_eq(m, n + 12);
+	nv_dissect_frame(out, m, m, &r);
+	ck_assert_int_eq(r.status, NV_DIS_OK);
+	ck_assert(r.ip.csum_ok);
+	ck_assert(r.gre.s && r.gre.has_seq && r.gre.k && !r.gre.c);
+	ck_assert_uint_eq(r.gre.seq, 10);   /* the inner IP ID took 9 */
+	ck_assert_uint_eq(r.gre.key, K_RFC(VSID_BLUE, 0x5a));
+	ck_assert_int_eq(r.invlan, 1);
+	ck_assert_uint_eq(be16(out + r.inner_off + 12), 0x8100);
+	ck_assert_uint_eq(be16(out + r.inner_off + 14) & 0xfff, 100);
+	ck_assert_uint_eq(r.l4.type, 0);
+	ck_assert_uint_eq(r.l4.seq, 7);
+	/* the last 4 bytes are the CRC-32 of the inner frame, LSB first */
+	end = 14 + r.ip.total_len;
+	ck_assert_uint_eq(end, m);
+	t = out + end - 4;
+	fcs = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+	ck_assert_uint_eq(fcs, nv_crc32(out + r.inner_off, end - 4 - r.inner_off));
+	/* it still receives like rfc7637: a tagged probe is dropped */
+	ck_assert(c.prof->drop_inner_vlan && c.prof->refuse_reserved_vsid);
 }
 END_TEST
 
@@ -847,6 +899,7 @@ static Suite *ref_suite(void)
 	tc = tcase_create("reply");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_ref_echo_reply_bytes);
+	tcase_add_test(tc, test_ref_sloppy_reply_bytes);
 	tcase_add_test(tc, test_ref_draft00_reply_key);
 	tcase_add_test(tc, test_ref_plain_icmp_quote);
 	tcase_add_test(tc, test_ref_nvgre_icmp_bytes);
