@@ -70,7 +70,7 @@ class Probe:
         self.layout = d.get("layout", "rfc7637")
         self.gre, self.outer, self.inner = g, o, i
         self.count = num(d.get("count", 1))
-        self.gap_ms = num(d.get("gap_ms", 0))
+        self.gap_ms = num(d["gap_ms"]) if "gap_ms" in d else None   # None: pacing_ms
         self.payload = i.get("payload", "icmp-echo")
         self.plen = num(i.get("payload_len", 32))
         tenants = dut["tenants"]
@@ -114,7 +114,7 @@ def plan(suite, dut, seed):
             n = len(p.flow_values()) * p.count
             for v in range(n):
                 if frame > 0:
-                    t += (p.gap_ms if v > 0 else pace) * 1000
+                    t += (p.gap_ms if v > 0 and p.gap_ms is not None else pace) * 1000
                 out.append((c, ci, p, pi, v, frame, t))
                 frame += 1
     return out
