@@ -11,7 +11,8 @@ NVGRECT=${NVGRECT:-$top/build/nvgrect}
 export NVGRECT
 PY=/usr/bin/python3
 [ "$(id -u)" = 0 ] || { echo "check-diagnose-ref: needs root (namespaces)"; exit 77; }
-command -v jq >/dev/null || { echo "check-diagnose-ref: jq missing"; exit 77; }
+. "$top/tests/lib/need.sh"
+need_tool jq
 tmp=$(mktemp -d /tmp/nvt-diagnose-ref-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0

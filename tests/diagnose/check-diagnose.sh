@@ -6,9 +6,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 NVGRECT=${NVGRECT:-$here/../../nvgrect}
 PY=/usr/bin/python3
-if ! $PY -c 'import scapy' 2>/dev/null; then
-	echo "check-diagnose: python3-scapy missing"; exit 77
-fi
+. "$here/../lib/need.sh"
+need_py $PY scapy
 tmp=$(mktemp -d /tmp/nvt-diagnose-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 $PY "$here/make_captures.py" "$tmp/cap" >/dev/null

@@ -6,7 +6,7 @@
 # without the flood, default buffer, is the control (0 dropped, exit 0).
 set -eu
 . "$(dirname "$0")/run-lib.sh"
-command -v trafgen >/dev/null 2>&1 || { echo "skip: no trafgen (netsniff-ng)"; exit 77; }
+need_tool trafgen
 kernel_dut_up cap
 FLOOD_FRAMES=${FLOOD_FRAMES:-600000}
 

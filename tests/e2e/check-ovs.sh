@@ -14,8 +14,8 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$LAB_DIR/ovs.sh"
 
 lab_need_root
-ovs_available || { echo "skip: Open vSwitch not installed"; exit 77; }
-"$PYTHON" -c 'import scapy' 2>/dev/null || { echo "skip: no python3-scapy"; exit 77; }
+ovs_available || need_missing "Open vSwitch (openvswitch-switch)"
+need_py "$PYTHON" scapy
 
 FAILS=0
 OUT=""

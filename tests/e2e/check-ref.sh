@@ -11,7 +11,7 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$LAB_DIR/lab.sh"
 
 lab_need_root
-"$PYTHON" -c 'import scapy' 2>/dev/null || { echo "skip: no python3-scapy"; exit 77; }
+need_py "$PYTHON" scapy
 [ -x "$NVGRECT" ] || { echo "skip: no binary at $NVGRECT"; exit 77; }
 
 lab_init ref

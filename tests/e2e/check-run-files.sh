@@ -5,7 +5,7 @@
 # user may not create is exit 4 before anything is sent.
 set -eu
 . "$(dirname "$0")/run-lib.sh"
-command -v unshare >/dev/null 2>&1 || { echo "skip: no unshare"; exit 77; }
+need_tool unshare
 kernel_dut_up files
 
 rc=0

@@ -15,7 +15,7 @@ set -eu
 . "$LAB_DIR/ovs.sh"
 . "$LAB_DIR/run-expect.sh"
 lab_need_root
-ovs_available || { echo "skip: Open vSwitch not installed"; exit 77; }
+ovs_available || need_missing "Open vSwitch (openvswitch-switch)"
 SUITE=$LAB_TOP/suites/interop/layouts.yaml
 failed=0
 

@@ -5,7 +5,7 @@
 # Bar: 0 errors, 0 bytes definitely or indirectly lost.
 set -eu
 . "$(dirname "$0")/run-lib.sh"
-command -v valgrind >/dev/null 2>&1 || { echo "skip: no valgrind"; exit 77; }
+need_tool valgrind
 lab_need_root
 lab_init vg
 lab_up

@@ -64,6 +64,7 @@
 : "${PYTHON:=/usr/bin/python3}"
 : "${LAB_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 : "${LAB_TOP:=$(cd "$LAB_DIR/../.." && pwd)}"
+. "$LAB_TOP/tests/lib/need.sh"
 : "${NVGRECT:=$LAB_TOP/build/nvgrect}"
 LAB_SPAWNED=""
 LAB_NS_T=""
@@ -75,7 +76,7 @@ lab_need_root() {
 		echo "skip: needs root (network namespaces)"
 		exit 77
 	fi
-	command -v ip >/dev/null 2>&1 || { echo "skip: no iproute2"; exit 77; }
+	need_tool ip
 	_probe="nvt-probe-$$"
 	if ! ip netns add "$_probe" 2>/dev/null; then
 		echo "skip: cannot create network namespaces"

@@ -21,9 +21,8 @@ suite=$root/tests/golden/gen/variants.yaml
 fail=0
 
 [ "$(id -u)" -eq 0 ] || { echo "needs root: skipped"; exit 77; }
-for t in ip dumpcap strace; do
-	command -v $t >/dev/null 2>&1 || { echo "$t missing: skipped"; exit 77; }
-done
+. "$root/tests/lib/need.sh"
+need_tool ip dumpcap strace
 
 A=nvt-gen-$$-a
 B=nvt-gen-$$-b

@@ -19,8 +19,9 @@ py=/usr/bin/python3
 fail=0
 export TZ=UTC LC_ALL=C
 
-command -v tshark >/dev/null 2>&1 || { echo "tshark missing: skipped"; exit 77; }
-$py -c 'import scapy, yaml' 2>/dev/null || { echo "scapy/yaml missing: skipped"; exit 77; }
+. "$root/tests/lib/need.sh"
+need_tool tshark
+need_py "$py" scapy yaml
 
 tmp=$(mktemp -d /tmp/nvt-gen-golden.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -6,7 +6,8 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || { echo "chromium not installed: skipped"; exit 77; }
+. "$ROOT/tests/lib/need.sh"
+need_tool "$CHROMIUM"
 build_fixture
 SHOTS=$BUILD/reports-shots
 mkdir -p "$SHOTS"

@@ -30,7 +30,8 @@ ALL_PROFILES="rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre sloppy-sender"
 PROFILES=${*:-$ALL_PROFILES ovs}
 
 [ -x "$NVGRECT" ] || { echo "check-verdicts: $NVGRECT not built"; exit 77; }
-command -v jq >/dev/null 2>&1 || { echo "check-verdicts: needs jq"; exit 77; }
+. "$TOP/tests/lib/need.sh"
+need_tool jq
 for sub in run ref; do
 	if ! "$NVGRECT" "$sub" --help >/dev/null 2>&1; then
 		echo "check-verdicts: nvgrect $sub not built yet"
