@@ -91,6 +91,22 @@ static uint32_t send_frame(struct srv *s, uint32_t len)
 	return len;
 }
 
+/* The frame a build call returned, then the second fragment it left, if any. */
+static uint32_t send_built(struct srv *s, uint32_t len)
+{
+	struct nv_err e;
+	uint32_t sent = send_frame(s, len);
+
+	if (!sent || !s->tx.more_len)
+		return sent;
+	if (nv_live_send(&s->lv, s->buf + s->tx.more_off, s->tx.more_len, &e) < 0) {
+		s->st->send_errors++;
+		fprintf(log_out(s), "ref %s: send failed: %s\n", s->ctx.prof->name, e.msg);
+		return sent;
+	}
+	return sent + s->tx.more_len;
+}
+
 static bool arp_served(struct srv *s, const uint8_t *data, uint32_t caplen)
 {
 	uint32_t n = nv_ref_underlay_arp(&s->ctx, data, caplen, &s->tx);
@@ -121,7 +137,7 @@ static uint32_t act(struct srv *s, const uint8_t *data, const struct nv_ref_deci
 		if (d->answer == NV_REF_ANS_NONE)
 			return 0;
 		s->st->answered++;
-		return send_frame(s, nv_ref_build_answer(&s->ctx, data, p, d, &s->tx));
+		return send_built(s, nv_ref_build_answer(&s->ctx, data, p, d, &s->tx));
 	case NV_REF_REJECT:
 		if (s->ctx.prof->ratelimit && !nv_ref_rl_allow(&s->rl, &p->ip.src, now_ms)) {
 			s->st->ratelimited++;
@@ -129,7 +145,7 @@ static uint32_t act(struct srv *s, const uint8_t *data, const struct nv_ref_deci
 			return 0;
 		}
 		s->st->rejected++;
-		return send_frame(s, nv_ref_build_reject(&s->ctx, data, p, d, &s->tx));
+		return send_built(s, nv_ref_build_reject(&s->ctx, data, p, d, &s->tx));
 	case NV_REF_DROP:
 		s->st->dropped++;
 		return 0;

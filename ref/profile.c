@@ -18,6 +18,7 @@
 #define ICMP6_UNREACH_PORT 4
 #define SLOPPY_INNER_VID 100
 #define SLOPPY_FLOWID 0x5a
+#define SLOPPY_FRAG_OVER 1280   /* as if its PA MTU were IPv6's minimum */
 
 static const struct nv_ref_profile profiles[] = {
 	{
@@ -100,12 +101,12 @@ static const struct nv_ref_profile profiles[] = {
 	},
 	{
 		/* Not modelled on a product: receives like rfc7637 but breaks the
-		 * sender rules, so KEY-05, FLOW-01, INNER-02 and INNER-03 have a
-		 * failing column that real packets produce. */
+		 * sender rules, so KEY-05, FLOW-01, INNER-02, INNER-03 and FRAG-01
+		 * have a failing column that real packets produce. */
 		.name = "sloppy-sender",
 		.summary = "receives like rfc7637, sends badly: S=1 with a sequence "
 			   "number, inner 802.1Q tag (VID 100), inner FCS kept, "
-			   "FlowID 0x5a on every flow",
+			   "FlowID 0x5a on every flow, IPv4 over 1280 bytes fragmented",
 		.layout = LAYOUT_RFC7637,
 		.match = NV_REF_MATCH_VSID,
 		.greflags = NV_REF_GRE_RFC2784,
@@ -117,6 +118,7 @@ static const struct nv_ref_profile profiles[] = {
 		.tx_inner_vid = SLOPPY_INNER_VID,
 		.tx_inner_fcs = true,
 		.tx_flowid = SLOPPY_FLOWID,
+		.tx_frag_over = SLOPPY_FRAG_OVER,
 	},
 };
 

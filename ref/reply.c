@@ -28,6 +28,8 @@
 #define GRE_SEQ_LEN 4
 #define VLAN_TPID 0x8100
 #define VLAN_VID_MASK 0x0fff
+#define IP4_MF 0x2000
+#define IP4_FRAG_UNIT 8
 
 static const uint8_t no_rest[4];
 static const uint8_t all_nodes[W_IP6_ALEN] = { 0xff, 0x02, [15] = 1 };
@@ -244,6 +246,39 @@ static uint32_t inner_nd_reply(uint8_t *b, uint32_t room, const uint8_t *frame,
 	return nd_advert(b, &ip, t->vm_ca.a, vm, !dad);
 }
 
+static void ip4_refrag(uint8_t *ip, uint32_t total, uint16_t frag)
+{
+	w_put16(ip + W_IP4_OFF_TOTLEN, (uint16_t)total);
+	w_put16(ip + W_IP4_OFF_FRAG, frag);
+	w_put16(ip + W_IP4_OFF_CSUM, 0);
+	w_put16(ip + W_IP4_OFF_CSUM, nv_ref_csum(ip, W_IP4_LEN, 0));
+}
+
+/*
+ * sloppy-sender: an outer IPv4 datagram over tx_frag_over bytes leaves as
+ * two fragments (RFC 7637 §4.4 forbids it). The first stays in place (its
+ * length is returned), the second goes to tx->more_off.
+ */
+static uint32_t fragment(const struct nv_ref_ctx *c, struct nv_ref_tx *tx, uint32_t n)
+{
+	uint32_t limit = c->prof->tx_frag_over, dgram = n - W_ETH_LEN, first, rest;
+	uint8_t *ip = tx->buf + W_ETH_LEN, *f2 = tx->buf + n;
+
+	if (!limit || c->dut->dut.pa.family != AF_INET || dgram <= limit)
+		return n;
+	first = (limit - W_IP4_LEN) & ~(IP4_FRAG_UNIT - 1u);
+	rest = dgram - W_IP4_LEN - first;
+	if (n + W_ETH_LEN + W_IP4_LEN + rest > NV_REF_FRAME_MAX)
+		return n;
+	memcpy(f2, tx->buf, W_ETH_LEN + W_IP4_LEN);
+	memcpy(f2 + W_ETH_LEN + W_IP4_LEN, ip + W_IP4_LEN + first, rest);
+	ip4_refrag(ip, W_IP4_LEN + first, IP4_MF);
+	ip4_refrag(f2 + W_ETH_LEN, W_IP4_LEN + rest, (uint16_t)(first / IP4_FRAG_UNIT));
+	tx->more_off = n;
+	tx->more_len = W_ETH_LEN + W_IP4_LEN + rest;
+	return W_ETH_LEN + W_IP4_LEN + first;
+}
+
 static uint32_t gre_len(const struct nv_ref_ctx *c)
 {
 	return W_GRE_KEY_LEN + (c->prof->tx_seq ? GRE_SEQ_LEN : 0);
@@ -266,7 +301,7 @@ static uint32_t encap(const struct nv_ref_ctx *c, const struct nv_pkt *p,
 		w_put32(b + n + W_GRE_KEY_LEN, tx->ip_id);
 	}
 	tx->ip_id++;
-	return n + gre_len(c) + inner_len;
+	return fragment(c, tx, n + gre_len(c) + inner_len);
 }
 
 static uint32_t outer_len(const struct nv_ref_ctx *c)
@@ -298,6 +333,7 @@ uint32_t nv_ref_build_answer(const struct nv_ref_ctx *c, const uint8_t *frame,
 	uint16_t type = d->answer == NV_REF_ANS_ARP ? W_ETH_P_ARP :
 			w_ethertype(v6 ? AF_INET6 : AF_INET);
 
+	tx->more_len = 0;
 	if (d->verdict != NV_REF_DELIVER || d->answer == NV_REF_ANS_NONE || !d->tenant)
 		return 0;
 	nv_ref_vm_mac(d->tenant, vm);
@@ -408,6 +444,7 @@ uint32_t nv_ref_build_reject(const struct nv_ref_ctx *c, const uint8_t *frame,
 			     const struct nv_pkt *p,
 			     const struct nv_ref_decision *d, struct nv_ref_tx *tx)
 {
+	tx->more_len = 0;
 	if (d->verdict != NV_REF_REJECT)
 		return 0;
 	if (d->in_nvgre)

@@ -72,6 +72,8 @@ struct nv_ref_profile {
 	uint16_t tx_inner_vid;          /* non-zero: an inner 802.1Q tag (§3.3) */
 	bool tx_inner_fcs;              /* the inner frame keeps its FCS (§3.2) */
 	uint8_t tx_flowid;              /* non-zero: this FlowID on every flow */
+	uint16_t tx_frag_over;          /* non-zero: outer IPv4 datagrams longer
+					   than this go out in two fragments (§4.4) */
 };
 
 const struct nv_ref_profile *nv_ref_profile_find(const char *name);
@@ -163,6 +165,10 @@ bool nv_ref_rl_allow(struct nv_ref_ratelimit *rl, const struct nv_addr *dst,
 struct nv_ref_tx {
 	uint8_t *buf;                   /* NV_REF_FRAME_MAX bytes */
 	uint16_t ip_id;                 /* next outer IPv4 ID */
+	/* added: a second frame to send after the one returned (the second
+	   outer fragment, sloppy-sender only): buf + more_off, more_len bytes;
+	   set by every nv_ref_build_* call, 0 = none */
+	uint32_t more_off, more_len;
 };
 
 /* Answer an underlay ARP request for dut.pa; 0 when the frame is not one. */

@@ -533,6 +533,44 @@ START_TEST(test_ref_sloppy_reply_bytes)
 }
 END_TEST
 
+/* sloppy-sender: a reply over 1280 bytes leaves as two IPv4 fragments. */
+START_TEST(test_ref_sloppy_fragments)
+{
+	static uint8_t f[1600], out[NV_REF_FRAME_MAX];
+	struct nv_ref_ctx c = ctx("sloppy-sender"), r7 = ctx("rfc7637");
+	struct nv_ref_tx tx = { .buf = out, .ip_id = 1 };
+	struct nv_ref_decision d;
+	struct nv_pkt p, a, b;
+	uint32_t n = mk_probe(f, K_RFC(VSID_BLUE, 0), 1300), m;
+
+	nv_dissect_frame(f, n, n, &p);
+	nv_ref_decide(&c, &p, &d);
+	m = nv_ref_build_answer(&c, f, &p, &d, &tx);
+	ck_assert_uint_eq(m, 14 + 20 + 1256);
+	ck_assert_uint_eq(tx.more_off, n + 12);
+	/* both halves: the whole reply's IP payload, split on an 8-byte boundary */
+	ck_assert_uint_eq(m - 34 + tx.more_len - 34, n + 12 - 34);
+	nv_dissect_frame(out, m, m, &a);
+	nv_dissect_frame(out + tx.more_off, tx.more_len, tx.more_len, &b);
+	ck_assert(a.ip.is_fragment && a.ip.mf && !a.ip.df && a.ip.frag_off == 0 && a.ip.csum_ok);
+	ck_assert(b.ip.is_fragment && !b.ip.mf && b.ip.frag_off == 1256 / 8 && b.ip.csum_ok);
+	ck_assert_uint_eq(a.ip.id, b.ip.id);
+	/* the first still shows the echo reply */
+	ck_assert(a.gre.present && a.gre.s);
+	ck_assert_uint_eq(a.l4.type, 0);
+	/* a small reply is not split; rfc7637 never splits */
+	n = mk_probe(f, K_RFC(VSID_BLUE, 0), 40);
+	nv_dissect_frame(f, n, n, &p);
+	ck_assert_uint_eq(nv_ref_build_answer(&c, f, &p, &d, &tx), n + 12);
+	ck_assert_uint_eq(tx.more_len, 0);
+	n = mk_probe(f, K_RFC(VSID_BLUE, 0), 1300);
+	nv_dissect_frame(f, n, n, &p);
+	nv_ref_decide(&r7, &p, &d);
+	ck_assert_uint_eq(nv_ref_build_answer(&r7, f, &p, &d, &tx), n);
+	ck_assert_uint_eq(tx.more_len, 0);
+}
+END_TEST
+
 START_TEST(test_ref_draft00_reply_key)
 {
 	static uint8_t f[1600], out[NV_REF_FRAME_MAX];
@@ -900,6 +938,7 @@ static Suite *ref_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_ref_echo_reply_bytes);
 	tcase_add_test(tc, test_ref_sloppy_reply_bytes);
+	tcase_add_test(tc, test_ref_sloppy_fragments);
 	tcase_add_test(tc, test_ref_draft00_reply_key);
 	tcase_add_test(tc, test_ref_plain_icmp_quote);
 	tcase_add_test(tc, test_ref_nvgre_icmp_bytes);

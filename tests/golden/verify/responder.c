@@ -95,6 +95,10 @@ int main(int argc, char **argv)
 			n = nv_ref_build_reject(&ctx, data, &p, &d, &tx);
 		if (n && put(w, ts + ANSWER_DELAY_US, buf, n, drop_every, &nans) < 0)
 			return 4;
+		/* a second outer fragment (sloppy-sender) follows its first */
+		if (n && tx.more_len &&
+		    put(w, ts + ANSWER_DELAY_US + 1, buf + tx.more_off, tx.more_len, 0, &nans) < 0)
+			return 4;
 		if (both && d.verdict == NV_REF_DELIVER) {
 			d.verdict = NV_REF_REJECT;
 			d.in_nvgre = false;
