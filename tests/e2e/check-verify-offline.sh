@@ -11,7 +11,7 @@
 #   sh tests/e2e/check-verify-offline.sh [PROFILE...]
 set -eu
 . "$(dirname "$0")/run-lib.sh"
-command -v jq >/dev/null 2>&1 || { echo "skip: needs jq"; exit 77; }
+need_tool jq
 PROFILES=${*:-rfc7637 ws2012-rtm ws2012r2 linux-gretap ovs-gre}
 SUITE=$LAB_TOP/suites/rfc7637/isolation.yaml
 ALIAS=$LAB_TOP/suites/duts/lab-alias.yaml
