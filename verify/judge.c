@@ -315,9 +315,10 @@ static void judge_case(const struct nv_verifier *v, uint32_t a, uint32_t b,
 		vd = NV_V_INFO;
 	if (inconc && vd < NV_V_INCONCLUSIVE)
 		vd = NV_V_INCONCLUSIVE;
-	/* a broken sender rule is evidence: it stands even beside capture loss */
+	/* a broken rule is what was seen: a MUST one fails even beside capture
+	   loss (fail outranks inconclusive) */
 	sv = judge_sender(v, c, &t, v->vp[a].scase, sdet, sizeof(sdet));
-	if (sv > vd || (sv == NV_V_FAIL && vd == NV_V_INCONCLUSIVE))
+	if (sv > vd)
 		vd = sv;
 	cr->verdict = vd;
 	if (nbad) {

@@ -140,6 +140,28 @@ START_TEST(test_sender_s_bit_by_level)
 }
 END_TEST
 
+/* Capture drops make silence inconclusive, but a broken MUST rule was seen. */
+START_TEST(test_sender_fail_despite_drops)
+{
+	static const struct fault f = { .s = true };
+	struct nv_capture_stats st = { .live = true, .received = 100, .dropped = 3 };
+	struct vh h;
+
+	vh_init(&h, suite_bits, NULL);
+	nv_verify_stats(h.v, &st);
+	/* CLEAN: frame 0 answered with S=1, frame 1 silent (lost?); PLAIN silent */
+	vh_send(&h, 0, 1000 * MS);
+	reply(&h, 0, 0, h.plan.p[0].key, &f, 1000 * MS + 100);
+	vh_send(&h, 1, 1010 * MS);
+	vh_send(&h, 2, 1020 * MS);
+	vh_finish(&h);
+	ck_assert_int_eq(vh_case(&h, "CLEAN")->verdict, NV_V_FAIL);
+	ck_assert(has(vh_case(&h, "CLEAN")->detail, "sender rule s_bit"));
+	ck_assert_int_eq(vh_case(&h, "PLAIN")->verdict, NV_V_INCONCLUSIVE);
+	vh_free(&h);
+}
+END_TEST
+
 /* C=1 and an inner tag: both broken, the detail says so. */
 START_TEST(test_sender_c_bit_and_vlan)
 {
@@ -351,6 +373,7 @@ static Suite *sender_suite(void)
 	TCase *t = tcase_create("rules");
 
 	tcase_add_test(t, test_sender_s_bit_by_level);
+	tcase_add_test(t, test_sender_fail_despite_drops);
 	tcase_add_test(t, test_sender_c_bit_and_vlan);
 	tcase_add_test(t, test_sender_clean_replies);
 	tcase_add_test(t, test_sender_inner_fcs);
