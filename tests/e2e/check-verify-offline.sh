@@ -7,6 +7,12 @@
 #   -r capture.pcapng alone     (send times estimated from the plan)
 #   -r probes.pcapng -r capture.pcapng   (send times from our own probes)
 # Both must give every case the live verdict, and the same endpoint block.
+# capture.pcapng alone can only be re-attributed if the live run kept close
+# to its plan: a send held up by a loaded machine, plus a slow answer,
+# beyond the probe spacing makes an ARP reply look like the next probe's
+# (the estimate knows the plan, not the stall). That comparison is skipped,
+# with a note, for a profile whose live run was late + slow by more than
+# STALL_MAX_MS (default 80; the suite spaces its probes 100 ms apart).
 #
 #   sh tests/e2e/check-verify-offline.sh [PROFILE...]
 set -eu
@@ -21,6 +27,24 @@ lab_init voff
 lab_up
 W=$LAB_RUN/w
 mkdir -p "$W"
+need_tool tshark
+STALL_MAX_MS=${STALL_MAX_MS:-80}
+compared=0
+
+# The plan's own schedule: gen pins file timestamps to it.
+"$NVGRECT" gen "$SUITE" --dut "$ALIAS" -w "$W/plan.pcapng" >/dev/null
+tshark -r "$W/plan.pcapng" -T fields -e frame.time_relative >"$W/plan.t" 2>/dev/null
+
+# stall_ms DIR: the latest live send behind the plan plus the slowest
+# answer to an ARP probe, in whole milliseconds.
+stall_ms() {
+	tshark -r "$1/live/probes.pcapng" -T fields -e frame.time_relative 2>/dev/null |
+		paste "$W/plan.t" - |
+		awk '{ d = ($2 - $1) * 1000; if (d > m) m = d } END { printf "%d\n", m }' >"$1/late"
+	jq '[.cases[].probes[]? | .rtt_ms // 0] | max // 0 | floor' \
+		"$1/live/report.json" >"$1/rtt"
+	echo $(($(cat "$1/late") + $(cat "$1/rtt")))
+}
 
 # verdicts FILE: "ID verdict" per case, then the endpoint block, one line.
 verdicts() {
@@ -47,7 +71,16 @@ for prof in $PROFILES; do
 	verdicts "$d/live/report.json" >"$d/live.txt"
 	grep -q '^ISO-05 ' "$d/live.txt" || fail "$prof: no ISO-05 in the live report"
 
-	for how in capture both; do
+	stall=$(stall_ms "$d")
+	hows=both
+	if [ "$stall" -le "$STALL_MAX_MS" ]; then
+		hows="capture both"
+		compared=$((compared + 1))
+	else
+		echo "note: $prof: the live run was $(cat "$d/late") ms late and answers took up to" \
+			"$(cat "$d/rtt") ms: capture.pcapng alone not compared"
+	fi
+	for how in $hows; do
 		files="-r $d/live/capture.pcapng"
 		[ "$how" = both ] && files="-r $d/live/probes.pcapng $files"
 		rc=0
@@ -58,11 +91,13 @@ for prof in $PROFILES; do
 		verdicts "$d/$how/report.json" >"$d/$how.txt"
 		same "$prof -r $how" "$d/live.txt" "$d/$how.txt"
 	done
-	grep -q 'estimated from the plan' "$d/capture.err" ||
-		fail "$prof: capture alone: no note that send times were estimated"
+	if [ -f "$d/capture.err" ]; then
+		grep -q 'estimated from the plan' "$d/capture.err" ||
+			fail "$prof: capture alone: no note that send times were estimated"
+	fi
 	! grep -q 'estimated' "$d/both.err" ||
 		fail "$prof: probes + capture: send times estimated although the probes were given"
-	echo "ok: $prof: live, capture.pcapng alone, probes + capture agree:" \
+	echo "ok: $prof: live and offline ($hows) agree (stall $stall ms):" \
 		"$(grep '^ISO-' "$d/live.txt" | tr '\n' ' ')"
 done
 
@@ -73,4 +108,6 @@ d=$W/$(echo "$PROFILES" | awk '{ print $1 }')
 verdicts "$d/swapped/report.json" >"$d/swapped.txt"
 same "files swapped" "$d/live.txt" "$d/swapped.txt"
 echo "ok: -r capture -r probes gives the same verdicts"
+[ "$compared" -gt 0 ] ||
+	echo "note: every live run stalled: capture.pcapng alone was compared on no profile"
 echo "check-verify-offline: all passed"
