@@ -18,9 +18,9 @@ build=${BUILD:-$root/build}
 py=/usr/bin/python3
 export TZ=UTC LC_ALL=C
 
-command -v jq >/dev/null 2>&1 || { echo "jq missing: skipped"; exit 77; }
-command -v cc >/dev/null 2>&1 || { echo "cc missing: skipped"; exit 77; }
-$py -c 'import scapy' 2>/dev/null || { echo "scapy missing: skipped"; exit 77; }
+. "$root/tests/lib/need.sh"
+need_tool jq cc
+need_py "$py" scapy
 
 tmp=$(mktemp -d /tmp/nvt-sender-golden.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
