@@ -208,47 +208,12 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void print_diags(const struct nv_diags *ds)
-{
-	char line[NV_ERRBUF_SIZE];
-
-	for (int i = 0; i < ds->n; i++) {
-		if (ds->d[i].line == 0) {
-			fprintf(stderr, "%s: %s\n", ds->path, ds->d[i].msg);
-			continue;
-		}
-		nv_diag_format(ds, i, line, sizeof line);
-		fprintf(stderr, "%s\n", line);
-	}
-	if (ds->dropped)
-		fprintf(stderr, "%s: %d more problems not shown\n", ds->path, ds->dropped);
-}
-
 static int load_inputs(struct run *r)
 {
-	static struct nv_diags ds;
-	int bad_input = 0;
-
-	memset(&ds, 0, sizeof ds);
-	if (nv_dut_load(r->o.dut, &r->dut, &ds) < 0) {
-		print_diags(&ds);
+	if (nv_cli_load_dut(r->o.dut, &r->dut) != 0)
 		return NV_EXIT_USAGE;
-	}
-	for (int i = 0; i < r->o.nsuites; i++) {
-		memset(&ds, 0, sizeof ds);
-		if (nv_suite_load(r->o.suites[i], &r->suites[i], &ds) < 0) {
-			print_diags(&ds);
-			bad_input = 1;
-			continue;
-		}
-		r->nloaded = i + 1;
-		memset(&ds, 0, sizeof ds);
-		if (nv_suite_bind(&r->suites[i], &r->dut, &ds) < 0) {
-			print_diags(&ds);
-			bad_input = 1;
-		}
-	}
-	return bad_input ? NV_EXIT_USAGE : 0;
+	return nv_cli_load_suites((const char *const *)r->o.suites, r->o.nsuites,
+				  &r->dut, r->suites, &r->nloaded);
 }
 
 static int build_plan(struct run *r)

@@ -197,47 +197,12 @@ static int parse_args(struct verify_opts *o, int argc, char **argv)
 	return NV_EXIT_USAGE;
 }
 
-static void print_diags(const struct nv_diags *ds)
-{
-	char line[NV_ERRBUF_SIZE];
-
-	for (int i = 0; i < ds->n; i++) {
-		if (ds->d[i].line == 0) {
-			fprintf(stderr, "%s: %s\n", ds->path, ds->d[i].msg);
-			continue;
-		}
-		nv_diag_format(ds, i, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
-	}
-	if (ds->dropped)
-		fprintf(stderr, "%s: %d more problems not shown\n", ds->path, ds->dropped);
-}
-
 static int load_inputs(struct verify_run *vr)
 {
-	static struct nv_diags ds;
-	int bad_input = 0;
-
-	memset(&ds, 0, sizeof(ds));
-	if (nv_dut_load(vr->o.dut, &vr->dut, &ds) < 0) {
-		print_diags(&ds);
+	if (nv_cli_load_dut(vr->o.dut, &vr->dut) != 0)
 		return NV_EXIT_USAGE;
-	}
-	for (int i = 0; i < vr->o.nsuites; i++) {
-		memset(&ds, 0, sizeof(ds));
-		vr->nloaded = i + 1;
-		if (nv_suite_load(vr->o.suites[i], &vr->suites[i], &ds) < 0) {
-			print_diags(&ds);
-			bad_input = 1;
-			continue;
-		}
-		memset(&ds, 0, sizeof(ds));
-		if (nv_suite_bind(&vr->suites[i], &vr->dut, &ds) < 0) {
-			print_diags(&ds);
-			bad_input = 1;
-		}
-	}
-	return bad_input ? NV_EXIT_USAGE : 0;
+	return nv_cli_load_suites((const char *const *)vr->o.suites, vr->o.nsuites,
+				  &vr->dut, vr->suites, &vr->nloaded);
 }
 
 static int fail(const struct nv_err *err)
