@@ -78,7 +78,7 @@ $(BUILD)/replay_%: tests/fuzz/%.c tests/fuzz/onefile.c $(LIB)
 DEB_PKGS := build-essential pkg-config libpcap-dev libnet1-dev check libsubunit-dev \
 	libyaml-dev libcap-ng-dev clang libclang-rt-14-dev tshark python3-scapy \
 	openvswitch-switch tcpreplay netsniff-ng libxml2-utils jq iproute2 valgrind \
-	chromium procps python3-jsonschema python3-yaml strace wireshark-common
+	chromium procps python3-jsonschema python3-yaml strace wireshark-common time
 deps:
 	$(Q)sh tests/deps.sh $(DEB_PKGS)
 

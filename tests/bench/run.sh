@@ -1,5 +1,5 @@
 #!/bin/sh
-# make bench: run every tests/bench/bench-*.sh (each prints its own ratios).
+# make bench: run every tests/*/bench-*.sh (each prints its own ratios).
 # Env: NVGRECT (binary), BUILD (build dir). Not part of make check.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,7 +8,7 @@ BUILD=${BUILD:-$root/build}
 NVGRECT=${NVGRECT:-$BUILD/nvgrect}
 export BUILD NVGRECT
 rc=0
-for b in "$here"/bench-*.sh; do
+for b in "$root"/tests/*/bench-*.sh; do
 	[ -e "$b" ] || continue
 	echo "== $b"
 	sh "$b" || { echo "!! $b failed"; rc=1; }
