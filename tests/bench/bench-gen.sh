@@ -25,22 +25,8 @@ suite=$root/suites/interop/layouts.yaml
 dut=$root/tests/golden/gen/dut.yaml
 GEN="$bin gen $suite --dut $dut --case LAY-01 --count $N"
 
-dir=$(mktemp -d /dev/shm/nvt-bench-gen.XXXXXX 2>/dev/null || mktemp -d /tmp/nvt-bench-gen.XXXXXX)
-A=nvt-bgen-$$-a
-B=nvt-bgen-$$-b
-cleanup() {
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
-
-now_us() { echo $(($(date +%s%N) / 1000)); }
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-rate() { awk -v n="$1" -v us="$2" 'BEGIN {printf "%.0f", n / (us / 1e6)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-mps() { awk -v r="$1" 'BEGIN {printf "%.2f M/s", r / 1e6}'; }
-verdict() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t) ? "meets" : "BELOW"}'; }
+. "$here/lib.sh"
+bench_init gen
 
 cc -O2 -o "$dir/rawwrite" "$here/rawwrite.c"
 echo "frames: $N x 116 B (suites/interop/layouts.yaml LAY-01 as a --count stream); $RUNS runs"

@@ -25,22 +25,8 @@ PPS=${BENCH_LIVE_PPS:-600000}
 suite=$root/suites/interop/layouts.yaml
 dut=$root/tests/golden/gen/dut.yaml
 
-dir=$(mktemp -d /dev/shm/nvt-bench-verify.XXXXXX 2>/dev/null || mktemp -d /tmp/nvt-bench-verify.XXXXXX)
-A=nvt-bver-$$-a
-B=nvt-bver-$$-b
-cleanup() {
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
-
-now_us() { echo $(($(date +%s%N) / 1000)); }
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-rate() { awk -v n="$1" -v us="$2" 'BEGIN {printf "%.0f", n / (us / 1e6)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
-mps() { awk -v r="$1" 'BEGIN {printf "%.2f M/s", r / 1e6}'; }
-verdict() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t) ? "meets" : "BELOW"}'; }
+. "$here/lib.sh"
+bench_init verify
 maxrss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 libs="$(pkg-config --libs libpcap yaml-0.1) -lnet -lcap-ng -lm -lpthread"
@@ -83,7 +69,7 @@ if command -v tshark >/dev/null 2>&1; then
 	tt=$(($(now_us) - t0))
 	rt=$(rate "$frames" "$tt")
 	echo "offline tshark -T fields -e gre.key  $(mps "$rt")  ($tt us, one run)" \
-		" nvgrect/tshark $(ratio "$rv" "$rt")x"
+		" nvgrect/tshark $(ratio "$rv" "$rt" 1)x"
 else
 	echo "offline tshark: not installed, skipped"
 fi
