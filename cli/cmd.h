@@ -28,4 +28,7 @@ int nv_cli_load_suites(const char *const *paths, int n, const struct nv_dut *dut
 /* Parse a decimal or 0x-hex unsigned number, whole string; 0 ok / -1. */
 int nv_cli_number(const char *s, unsigned long long max, unsigned long long *out);
 
+/* Parse a non-negative decimal (fractions allowed) up to max; 0 ok / -1. */
+int nv_cli_real(const char *s, double max, double *out);
+
 #endif

@@ -1,4 +1,6 @@
 /* main.c - `nvgrect` dispatch: subcommand table, --help, --version. */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,21 @@ int nv_cli_number(const char *s, unsigned long long max, unsigned long long *out
 		return -1;
 	v = strtoull(s, &end, 0);
 	if (*end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int nv_cli_real(const char *s, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v < 0 || v > max)
 		return -1;
 	*out = v;
 	return 0;

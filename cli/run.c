@@ -101,21 +101,6 @@ static int bad(const char *what, const char *val)
 	return NV_EXIT_USAGE;
 }
 
-static int parse_real(const char *s, double max, double *out)
-{
-	char *end;
-	double v;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 enum { OPT_DUT = 256, OPT_CASE, OPT_TIMEOUT, OPT_SEED, OPT_RATE, OPT_FORCE,
        OPT_USER, OPT_BUFFER, OPT_DEFROUTE };
 
@@ -137,7 +122,7 @@ static int parse_one(struct run_opts *o, int c, const char *arg)
 		o->cases[o->ncases++] = arg;
 		return 0;
 	case OPT_TIMEOUT:
-		if (parse_real(arg, TIMEOUT_MAX_S, &d) < 0)
+		if (nv_cli_real(arg, TIMEOUT_MAX_S, &d) < 0)
 			return bad("--timeout", arg);
 		o->timeout_ms = (uint32_t)(d * MS_PER_S);
 		if (!o->timeout_ms)
@@ -154,7 +139,7 @@ static int parse_one(struct run_opts *o, int c, const char *arg)
 		o->rate = (uint32_t)n;
 		return 0;
 	case OPT_BUFFER:
-		if (parse_real(arg, BUFFER_MAX_MIB, &d) < 0 || d * KIB_PER_MIB < 1)
+		if (nv_cli_real(arg, BUFFER_MAX_MIB, &d) < 0 || d * KIB_PER_MIB < 1)
 			return bad("--buffer-size", arg);
 		o->buffer_kib = (unsigned)(d * KIB_PER_MIB);
 		return 0;

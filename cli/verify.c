@@ -89,13 +89,9 @@ static int bad(const char *what, const char *val)
 /* Seconds, decimals allowed (as `run --timeout`), to milliseconds >= 1. */
 static int parse_seconds(const char *arg, uint32_t *ms)
 {
-	char *end;
 	double d;
 
-	if (!arg[0] || arg[0] == '-' || arg[0] == '+' || arg[0] == ' ')
-		return -1;
-	d = strtod(arg, &end);
-	if (*end != '\0' || !(d > 0) || d * VERIFY_MS_PER_S > VERIFY_TIMEOUT_MAX_MS)
+	if (nv_cli_real(arg, VERIFY_TIMEOUT_MAX_MS / VERIFY_MS_PER_S, &d) < 0 || !(d > 0))
 		return -1;
 	*ms = (uint32_t)(d * VERIFY_MS_PER_S);
 	if (*ms == 0)
