@@ -12,23 +12,13 @@
 static struct nv_dut dut;
 static struct nv_diags ds;
 
-static void dump(const struct nv_diags *d)
-{
-	char buf[512];
-
-	for (int i = 0; i < d->n; i++) {
-		nv_diag_format(d, i, buf, sizeof(buf));
-		fprintf(stderr, "  %s\n", buf);
-	}
-}
-
 START_TEST(test_dut_example_loads)
 {
 	const struct nv_tenant *t;
 	char buf[64];
 
 	if (nv_dut_load(EXAMPLE_DUT, &dut, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 	ck_assert_str_eq(dut.name, "hv-host-07");
 	ck_assert_str_eq(dut.tester.iface, "tst0");
@@ -82,7 +72,7 @@ START_TEST(test_dut_ipv6_file)
 	char buf[64];
 
 	if (nv_dut_load("data/dut-ipv6.yaml", &dut, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 	ck_assert_str_eq(dut.tester.iface, "veth-t0");
 	ck_assert_int_eq(dut.dut.pa.family, AF_INET6);
@@ -156,27 +146,18 @@ static const struct neg negs[] = {
 	{ "name: &a lab\n", 1, 7, "anchors (&name) are not allowed" },
 };
 
-/* One of the diagnostics sits exactly at line:col and says what. */
-static bool has_diag(const struct nv_diags *d, int line, int col, const char *what)
-{
-	for (int i = 0; i < d->n; i++)
-		if (d->d[i].line == line && d->d[i].col == col && strstr(d->d[i].msg, what))
-			return true;
-	return false;
-}
-
 START_TEST(test_dut_negative)
 {
 	const struct neg *n = &negs[_i];
 	int rc = nv_dut_load_mem("t.yaml", n->yaml, strlen(n->yaml), &dut, &ds);
 
-	if (rc != -1 || !has_diag(&ds, n->line, n->col, n->what)) {
+	if (rc != -1 || !nv_test_has_diag(&ds, n->line, n->col, n->what)) {
 		fprintf(stderr, "dut negative %d: want %d:%d '%s', got:\n", _i, n->line, n->col,
 			n->what);
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	}
 	ck_assert_int_eq(rc, -1);
-	ck_assert(has_diag(&ds, n->line, n->col, n->what));
+	ck_assert(nv_test_has_diag(&ds, n->line, n->col, n->what));
 }
 END_TEST
 

@@ -14,16 +14,6 @@
 static struct nv_suite suite;
 static struct nv_diags ds;
 
-static void dump(const struct nv_diags *d)
-{
-	char buf[512];
-
-	for (int i = 0; i < d->n; i++) {
-		nv_diag_format(d, i, buf, sizeof(buf));
-		fprintf(stderr, "  %s\n", buf);
-	}
-}
-
 static void teardown(void)
 {
 	nv_suite_free(&suite);
@@ -59,7 +49,7 @@ START_TEST(test_suite_readme_example_loads)
 	const struct nv_case *c;
 
 	if (nv_suite_load_mem("README.md", y, len, &suite, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 	ck_assert_str_eq(suite.name, "interop-layouts");
 	ck_assert_uint_eq(suite.default_gap_ms, 1100);
@@ -110,7 +100,7 @@ START_TEST(test_suite_readme_binds_example_dut)
 	ck_assert_int_eq(nv_dut_load(EXAMPLE_DUT, &dut, &dd), 0);
 	ck_assert_int_eq(nv_suite_load_mem("README.md", y, len, &suite, &ds), 0);
 	if (nv_suite_bind(&suite, &dut, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 }
 END_TEST
@@ -156,7 +146,7 @@ START_TEST(test_suite_flowid_forms)
 	const struct nv_probe *p;
 
 	if (nv_suite_load_mem("f.yaml", y, sizeof(y) - 1, &suite, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 	p = suite.cases[0].probes;
 	ck_assert_int_eq(p[0].flowid.mode, NV_FLOWID_LIST);
@@ -301,14 +291,6 @@ static const struct neg negs[] = {
 	  "cases[0].expect[0].sender[0]: unknown value 'clean'" },
 };
 
-static bool has_diag(const struct nv_diags *d, int line, int col, const char *what)
-{
-	for (int i = 0; i < d->n; i++)
-		if (d->d[i].line == line && d->d[i].col == col && strstr(d->d[i].msg, what))
-			return true;
-	return false;
-}
-
 /* sender: clean, a list, or nothing; rule names round-trip. */
 START_TEST(test_suite_sender_rules)
 {
@@ -320,7 +302,7 @@ START_TEST(test_suite_sender_rules)
 	const struct nv_case *c;
 
 	if (nv_suite_load_mem("s.yaml", y, sizeof(y) - 1, &suite, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 	c = &suite.cases[0];
 	ck_assert_uint_eq(c->expect[0].sender_rules, NV_SENDER_CLEAN);
@@ -342,13 +324,13 @@ START_TEST(test_suite_negative)
 	const struct neg *n = &negs[_i];
 	int rc = nv_suite_load_mem("t.yaml", n->yaml, strlen(n->yaml), &suite, &ds);
 
-	if (rc != -1 || !has_diag(&ds, n->line, n->col, n->what)) {
+	if (rc != -1 || !nv_test_has_diag(&ds, n->line, n->col, n->what)) {
 		fprintf(stderr, "suite negative %d: want %d:%d '%s', got:\n", _i, n->line, n->col,
 			n->what);
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	}
 	ck_assert_int_eq(rc, -1);
-	ck_assert(has_diag(&ds, n->line, n->col, n->what));
+	ck_assert(nv_test_has_diag(&ds, n->line, n->col, n->what));
 }
 END_TEST
 
@@ -376,7 +358,7 @@ START_TEST(test_suite_every_key)
 	const struct nv_case *c;
 
 	if (nv_suite_load(DATA "suite-every-key.yaml", &suite, &ds) != 0)
-		dump(&ds);
+		nv_test_dump_diags(&ds);
 	ck_assert_int_eq(ds.n, 0);
 	ck_assert_uint_eq(suite.default_gap_ms, 250);
 	ck_assert_int_eq(suite.layouts.n, 4);

@@ -29,11 +29,9 @@ static int parse(const char *s)
 
 static bool has_diag(int line, int col, const char *what)
 {
-	for (int i = 0; i < ds.n; i++)
-		if (ds.d[i].line == line && ds.d[i].col == col && strstr(ds.d[i].msg, what))
-			return true;
-	for (int i = 0; i < ds.n; i++)
-		fprintf(stderr, "  got %d:%d: %s\n", ds.d[i].line, ds.d[i].col, ds.d[i].msg);
+	if (nv_test_has_diag(&ds, line, col, what))
+		return true;
+	nv_test_dump_diags(&ds);
 	return false;
 }
 
