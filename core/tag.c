@@ -1,15 +1,8 @@
 /* tag.c - encode and find probe nonces. */
 #include "nvgrect/tag.h"
+#include "nvgrect/wire.h"
 
 #include <string.h>
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -18,9 +11,9 @@ static uint32_t get32(const uint8_t *p)
 
 void nv_tag_encode(const struct nv_tag *t, uint8_t out[NV_NONCE_LEN])
 {
-	put32(out, NV_TAG_MAGIC);
-	put32(out + 4, t->run_id);
-	put32(out + 8, t->frame);
+	nv_put32(out, NV_TAG_MAGIC);
+	nv_put32(out + 4, t->run_id);
+	nv_put32(out + 8, t->frame);
 	out[12] = (uint8_t)(t->case_idx >> 8);
 	out[13] = (uint8_t)t->case_idx;
 	out[14] = (uint8_t)(t->probe_idx >> 8);

@@ -8,6 +8,7 @@
 
 #include "nvgrect/cursor.h"
 #include "nvgrect/live.h"
+#include "nvgrect/wire.h"
 
 #define ETH_ALEN_ 6
 #define ETH_HLEN_ 14
@@ -41,45 +42,26 @@
 
 static const uint8_t bcast[ETH_ALEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-static uint8_t *put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-	return p + 2;
-}
-
-static uint8_t *put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	return put16(p + 2, (uint16_t)v);
-}
-
-static uint8_t *put(uint8_t *p, const void *src, size_t n)
-{
-	memcpy(p, src, n);
-	return p + n;
-}
-
 static uint8_t *eth_hdr(uint8_t *p, const uint8_t dst[6], const uint8_t src[6],
 			uint16_t type)
 {
-	p = put(p, dst, ETH_ALEN_);
-	p = put(p, src, ETH_ALEN_);
-	return put16(p, type);
+	p = nv_put(p, dst, ETH_ALEN_);
+	p = nv_put(p, src, ETH_ALEN_);
+	return nv_put16(p, type);
 }
 
 static uint8_t *arp_msg(uint8_t *p, uint16_t op, const uint8_t sha[6],
 			const uint8_t spa[4], const uint8_t tha[6], const uint8_t tpa[4])
 {
-	p = put16(p, ARP_HTYPE_ETHER);
-	p = put16(p, ETHERTYPE_IPV4);
+	p = nv_put16(p, ARP_HTYPE_ETHER);
+	p = nv_put16(p, ETHERTYPE_IPV4);
 	*p++ = ARP_HLEN_ETHER;
 	*p++ = ARP_PLEN_IPV4;
-	p = put16(p, op);
-	p = put(p, sha, ETH_ALEN_);
-	p = put(p, spa, 4);
-	p = put(p, tha, ETH_ALEN_);
-	return put(p, tpa, 4);
+	p = nv_put16(p, op);
+	p = nv_put(p, sha, ETH_ALEN_);
+	p = nv_put(p, spa, 4);
+	p = nv_put(p, tha, ETH_ALEN_);
+	return nv_put(p, tpa, 4);
 }
 
 static uint8_t *arp_body(uint8_t *p, const uint8_t sha[6], const uint8_t spa[4],
@@ -183,13 +165,7 @@ bool nv_arp_is_reply_from(const uint8_t *frame, uint32_t caplen,
 
 static uint16_t ip4_csum(const uint8_t *h, size_t n)
 {
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return nv_csum_fold(nv_csum_add(0, h, n));
 }
 
 static uint8_t *outer_ip(uint8_t *p, const struct nv_arp_tunnel *t, uint16_t payload)
@@ -197,24 +173,24 @@ static uint8_t *outer_ip(uint8_t *p, const struct nv_arp_tunnel *t, uint16_t pay
 	uint8_t *h = p;
 
 	if (t->outer_src.family == AF_INET6) {
-		p = put32(p, (uint32_t)IPV6_VER << 24);
-		p = put16(p, payload);
+		p = nv_put32(p, (uint32_t)IPV6_VER << 24);
+		p = nv_put16(p, payload);
 		*p++ = IPPROTO_GRE_;
 		*p++ = IPV6_HOPS;
-		p = put(p, t->outer_src.a, 16);
-		return put(p, t->outer_dst.a, 16);
+		p = nv_put(p, t->outer_src.a, 16);
+		return nv_put(p, t->outer_dst.a, 16);
 	}
 	*p++ = IPV4_VER_IHL;
 	*p++ = 0;
-	p = put16(p, (uint16_t)(IPV4_HLEN + payload));
-	p = put16(p, 0);                    /* ID: not a probe, no tag */
-	p = put16(p, IPV4_DF);
+	p = nv_put16(p, (uint16_t)(IPV4_HLEN + payload));
+	p = nv_put16(p, 0);                    /* ID: not a probe, no tag */
+	p = nv_put16(p, IPV4_DF);
 	*p++ = IPV4_TTL;
 	*p++ = IPPROTO_GRE_;
-	p = put16(p, 0);
-	p = put(p, t->outer_src.a, 4);
-	p = put(p, t->outer_dst.a, 4);
-	put16(h + 10, ip4_csum(h, IPV4_HLEN));
+	p = nv_put16(p, 0);
+	p = nv_put(p, t->outer_src.a, 4);
+	p = nv_put(p, t->outer_dst.a, 4);
+	nv_put16(h + 10, ip4_csum(h, IPV4_HLEN));
 	return p;
 }
 
@@ -233,9 +209,9 @@ size_t nv_arp_nvgre_request(uint8_t *out, size_t cap, const struct nv_arp_tunnel
 	p = eth_hdr(p, t->outer_dst_mac, t->outer_src_mac,
 		    v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
 	p = outer_ip(p, t, (uint16_t)(GRE_HLEN_KEY + inner));
-	p = put16(p, GRE_FLAG_K);
-	p = put16(p, ETHERTYPE_TEB);
-	p = put32(p, t->key);
+	p = nv_put16(p, GRE_FLAG_K);
+	p = nv_put16(p, ETHERTYPE_TEB);
+	p = nv_put32(p, t->key);
 	p = eth_hdr(p, bcast, t->inner_src_mac, ETHERTYPE_ARP);
 	arp_body(p, t->inner_src_mac, t->inner_spa.a, t->inner_tpa.a);
 	return len;

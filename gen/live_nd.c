@@ -7,6 +7,7 @@
 
 #include "nvgrect/cursor.h"
 #include "nvgrect/live.h"
+#include "nvgrect/wire.h"
 
 #define ETH_ALEN_ 6
 #define ETH_HLEN_ 14
@@ -28,37 +29,13 @@
 
 static const uint8_t snm_prefix[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
 
-static uint8_t *put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-	return p + 2;
-}
-
-static uint8_t *put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	return put16(p + 2, (uint16_t)v);
-}
-
-static uint8_t *put(uint8_t *p, const void *src, size_t n)
-{
-	memcpy(p, src, n);
-	return p + n;
-}
-
 /* ICMPv6 checksum: pseudo-header (src, dst, length, next header) + message. */
 static uint16_t icmp6_csum(const uint8_t *ip6, const uint8_t *msg, uint32_t len)
 {
 	uint32_t sum = len + IPPROTO_ICMPV6_;
 
-	for (int i = 8; i < IPV6_HLEN; i += 2)       /* source and destination */
-		sum += (uint32_t)(ip6[i] << 8 | ip6[i + 1]);
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(msg[i] << 8 | msg[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	sum = nv_csum_add(sum, ip6 + 8, IPV6_HLEN - 8);    /* source and destination */
+	return nv_csum_fold(nv_csum_add(sum, msg, len));
 }
 
 /* Ethernet + IPv6 + an NS/NA with one link-layer option. */
@@ -69,24 +46,24 @@ static size_t nd_frame(uint8_t out[NV_ND_FRAME_LEN], const uint8_t dmac[6],
 	uint8_t *ip = out + ETH_HLEN_, *msg = ip + IPV6_HLEN, *p = out;
 
 	memset(out, 0, NV_ND_FRAME_LEN);
-	p = put(p, dmac, ETH_ALEN_);
-	p = put(p, smac, ETH_ALEN_);
-	p = put16(p, ETHERTYPE_IPV6);
-	p = put32(p, (uint32_t)IPV6_VER << 24);
-	p = put16(p, ND_MSG_LEN + ND_OPT_LEN);
+	p = nv_put(p, dmac, ETH_ALEN_);
+	p = nv_put(p, smac, ETH_ALEN_);
+	p = nv_put16(p, ETHERTYPE_IPV6);
+	p = nv_put32(p, (uint32_t)IPV6_VER << 24);
+	p = nv_put16(p, ND_MSG_LEN + ND_OPT_LEN);
 	*p++ = IPPROTO_ICMPV6_;
 	*p++ = ND_HOP_LIMIT;
-	p = put(p, sip, 16);
-	p = put(p, dip, 16);
+	p = nv_put(p, sip, 16);
+	p = nv_put(p, dip, 16);
 	*p++ = type;
 	*p++ = 0;
-	p = put16(p, 0);
-	p = put32(p, flags);
-	p = put(p, target, 16);
+	p = nv_put16(p, 0);
+	p = nv_put32(p, flags);
+	p = nv_put(p, target, 16);
 	*p++ = opt;
 	*p++ = 1;
-	put(p, smac, ETH_ALEN_);
-	put16(msg + 2, icmp6_csum(ip, msg, ND_MSG_LEN + ND_OPT_LEN));
+	nv_put(p, smac, ETH_ALEN_);
+	nv_put16(msg + 2, icmp6_csum(ip, msg, ND_MSG_LEN + ND_OPT_LEN));
 	return NV_ND_FRAME_LEN;
 }
 

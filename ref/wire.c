@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "nvgrect/ref.h"
+#include "nvgrect/wire.h"
 
 #define IP4_VER_IHL 0x45
 #define IP4_DF 0x4000
@@ -14,25 +15,17 @@
 
 void w_put16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	nv_put16(p, v);
 }
 
 void w_put32(uint8_t *p, uint32_t v)
 {
-	w_put16(p, (uint16_t)(v >> 16));
-	w_put16(p + 2, (uint16_t)v);
+	nv_put32(p, v);
 }
 
 uint32_t w_sum(const uint8_t *buf, uint32_t len, uint32_t sum)
 {
-	uint32_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(buf[i] << 8 | buf[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)buf[len - 1] << 8;
-	return sum;
+	return nv_csum_add(sum, buf, len);
 }
 
 uint16_t nv_ref_csum(const uint8_t *buf, uint32_t len, uint32_t sum)
