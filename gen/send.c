@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include "nvgrect/send.h"
 
-#include "nvgrect/cursor.h"
 
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -24,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "nvgrect/cursor.h"
+#include "nvgrect/live.h"
 
 #define ETH_HDR 14
 #define VLAN_TAG 4
@@ -578,56 +577,8 @@ int nv_send_stream(const struct nv_send_cfg *cfg, const struct nv_stream *st,
 
 /* --- ARP on the underlay ----------------------------------------------------- */
 
-#define ARP_FRAME_LEN 60        /* 42 bytes of ARP, padded to the Ethernet minimum */
-#define ARP_OFF_HTYPE 14
-#define ARP_OFF_OP 20
-#define ARP_OFF_SHA 22
-#define ARP_OFF_SPA 28
-#define ARP_OFF_TPA 38
-#define ARP_HLEN_PLEN 0x0604    /* hardware length 6, protocol length 4 */
-#define ARP_OP_REQUEST 1
-#define ARP_OP_REPLY 2
 #define ETYPE_ARP 0x0806
 #define POLL_SLICE_MS 50
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void arp_request(uint8_t f[ARP_FRAME_LEN], const uint8_t smac[6],
-			const uint8_t spa[4], const uint8_t tpa[4])
-{
-	memset(f, 0, ARP_FRAME_LEN);
-	memset(f, 0xff, 6);                         /* broadcast */
-	memcpy(f + 6, smac, 6);
-	put_be16(f + 12, ETYPE_ARP);
-	put_be16(f + ARP_OFF_HTYPE, 1);             /* Ethernet */
-	put_be16(f + ARP_OFF_HTYPE + 2, ETYPE_IPV4);
-	put_be16(f + ARP_OFF_HTYPE + 4, ARP_HLEN_PLEN);
-	put_be16(f + ARP_OFF_OP, ARP_OP_REQUEST);
-	memcpy(f + ARP_OFF_SHA, smac, 6);
-	memcpy(f + ARP_OFF_SPA, spa, 4);
-	memcpy(f + ARP_OFF_TPA, tpa, 4);
-}
-
-/* A reply from pa? Read through the bounded cursor. */
-static bool arp_reply_from(const uint8_t *f, size_t n, const uint8_t pa[4], uint8_t mac[6])
-{
-	struct nv_cur c;
-	uint16_t type, op;
-	uint8_t sha[6], spa[4];
-
-	nv_cur_init(&c, f, n);
-	if (!nv_cur_skip(&c, 12) || !nv_get_be16(&c, &type) || type != ETYPE_ARP ||
-	    !nv_cur_skip(&c, ARP_OFF_OP - ARP_OFF_HTYPE) || !nv_get_be16(&c, &op) ||
-	    op != ARP_OP_REPLY || !nv_get_bytes(&c, sha, 6) || !nv_get_bytes(&c, spa, 4) ||
-	    memcmp(spa, pa, 4) != 0)
-		return false;
-	memcpy(mac, sha, 6);
-	return true;
-}
 
 static int arp_wait(int fd, const uint8_t pa[4], int timeout_ms, uint8_t mac[6])
 {
@@ -641,7 +592,7 @@ static int arp_wait(int fd, const uint8_t pa[4], int timeout_ms, uint8_t mac[6])
 		if (poll(&p, 1, POLL_SLICE_MS) <= 0)
 			continue;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n > 0 && arp_reply_from(buf, (size_t)n, pa, mac))
+		if (n > 0 && nv_arp_is_reply_from(buf, (uint32_t)n, pa, mac))
 			return 0;
 	}
 	return -1;
@@ -652,7 +603,8 @@ int nv_send_arp_resolve(const char *iface, const uint8_t src_mac[6],
 			int tries, int timeout_ms, uint8_t mac[6], struct nv_err *err)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETYPE_ARP) };
-	uint8_t req[ARP_FRAME_LEN];
+	uint8_t req[NV_ARP_FRAME_LEN];
+	size_t reqlen;
 	char a[64];
 	int fd, rc = -1;
 
@@ -666,9 +618,9 @@ int nv_send_arp_resolve(const char *iface, const uint8_t src_mac[6],
 		nv_errno(err, "ARP bind to %s", iface);
 		goto out;
 	}
-	arp_request(req, src_mac, src_pa->a, pa->a);
+	reqlen = nv_arp_request(req, src_mac, src_pa->a, pa->a);
 	for (int i = 0; i < tries && rc < 0; i++) {
-		if (send(fd, req, sizeof(req), 0) < 0) {
+		if (send(fd, req, reqlen, 0) < 0) {
 			nv_errno(err, "ARP request on %s", iface);
 			goto out;
 		}
