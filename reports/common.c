@@ -7,14 +7,7 @@
 
 const char *nv_report_verdict_str(enum nv_verdict v)
 {
-	switch (v) {
-	case NV_V_PASS: return "pass";
-	case NV_V_INFO: return "info";
-	case NV_V_WARN: return "warn";
-	case NV_V_INCONCLUSIVE: return "inconclusive";
-	case NV_V_FAIL: return "fail";
-	}
-	return "unknown";
+	return nv_verdict_name(v);
 }
 
 const char *nv_rpt_verdict_upper(enum nv_verdict v)
@@ -44,28 +37,12 @@ const char *nv_rpt_verdict_icon(enum nv_verdict v)
 
 const char *nv_report_obs_str(enum nv_obs o)
 {
-	switch (o) {
-	case NV_OBS_DELIVERED: return "delivered";
-	case NV_OBS_REJECTED: return "rejected";
-	case NV_OBS_SILENT: return "silent";
-	case NV_OBS_MISDELIVERED: return "misdelivered";
-	case NV_OBS_NOT_DELIVERED: return "not-delivered";
-	case NV_OBS_ANY: return "any";
-	case NV_OBS_RATE_LIMITED: return "rate-limited";
-	case NV_OBS_INCONCLUSIVE: return "inconclusive";
-	}
-	return "unknown";
+	return nv_obs_name(o);
 }
 
 const char *nv_rpt_level_str(enum nv_level l)
 {
-	switch (l) {
-	case NV_LEVEL_MUST: return "MUST";
-	case NV_LEVEL_SHOULD: return "SHOULD";
-	case NV_LEVEL_MAY: return "MAY";
-	case NV_LEVEL_INFO: return "INFO";
-	}
-	return "INFO";
+	return nv_level_name(l);
 }
 
 static int verdict_rank(enum nv_verdict v)
